@@ -1,0 +1,28 @@
+/* Screen texts of the program itself, through gettext (.po files in assets/po).
+ * msgids are the Dutch texts; a missing translation shows the Dutch text.
+ * Not thread-safe: call from the UI thread only (gettext's language is process-wide). */
+#ifndef LOKET_I18N_H
+#define LOKET_I18N_H
+
+#include <stddef.h>
+
+#include "content/date.h"
+#include "core/lang.h"
+
+/* Marks a string for extraction without translating it. */
+#define N_(s) s
+
+void i18n_init(const char *localedir);
+/* The translation of `msgid` in `lang`. */
+const char *tr(lang_id lang, const char *msgid);
+/* Singular/plural form for n. */
+const char *trn(lang_id lang, const char *singular, const char *plural, unsigned long n);
+
+/* "14 december 2026" / "14 December 2026"; "" for no date. */
+void i18n_format_date(lang_id lang, civil_date d, char *buf, size_t cap);
+/* "december 2026" */
+void i18n_format_month(lang_id lang, int y, int m, char *buf, size_t cap);
+/* Short weekday name, 0 = Monday. */
+const char *i18n_weekday_short(lang_id lang, int wd);
+
+#endif

@@ -1,0 +1,396 @@
+#include "core/session.h"
+
+#include <string.h>
+
+#include "content/flow.h"
+
+static const char *const screen_names[SCREEN_COUNT] = {
+    [SCREEN_WELCOME] = "welcome",           [SCREEN_EVENTS] = "events",
+    [SCREEN_QUESTION] = "question",         [SCREEN_OVERVIEW] = "overview",
+    [SCREEN_NEXT_STEP] = "next_step",       [SCREEN_GOODBYE] = "goodbye",
+    [SCREEN_OUT_OF_ORDER] = "out_of_order",
+};
+
+const char *screen_name(screen_id s)
+{
+    return (unsigned)s < SCREEN_COUNT ? screen_names[s] : "?";
+}
+
+void session_config_defaults(session_config *cfg)
+{
+    cfg->idle_ms = 60000;
+    cfg->warning_ms = 30000;
+    cfg->max_extensions = 0;
+    cfg->goodbye_ms = 15000;
+    cfg->languages = (1u << LANG_NL) | (1u << LANG_EN);
+    cfg->default_lang = LANG_NL;
+    cfg->has_printer = true;
+}
+
+void effects_wipe(effects *e)
+{
+    explicit_bzero(e, sizeof *e);
+}
+
+/* What session_data holds when no citizen is using the kiosk. */
+static void clean_data(const session_config *cfg, session_data *d)
+{
+    /* explicit_bzero: a plain memset of data about to be overwritten may be optimised away. */
+    explicit_bzero(d, sizeof *d);
+    d->j.event = -1;
+    for (int i = 0; i < CONTENT_MAX_QUESTIONS; i++)
+        d->j.answers[i] = -1;
+    d->j.lang = cfg->default_lang;
+    d->question = -1;
+    d->print = cfg->has_printer ? PRINT_NONE : PRINT_UNAVAILABLE;
+}
+
+static void data_reset(session *s)
+{
+    clean_data(&s->cfg, &s->data);
+}
+
+bool session_is_wiped(const session *s)
+{
+    session_data clean;
+    clean_data(&s->cfg, &clean);
+    return memcmp(&clean, &s->data, sizeof clean) == 0;
+}
+
+void session_init(session *s, const content *c, const session_config *cfg, uint64_t now_ms,
+                  civil_date today)
+{
+    memset(s, 0, sizeof *s);
+    s->content = c;
+    s->cfg = *cfg;
+    if (s->cfg.warning_ms < 20000)
+        s->cfg.warning_ms = 20000; /* WCAG 2.2.1: at least 20 seconds to react */
+    if (s->cfg.max_extensions != 0 && s->cfg.max_extensions < 10)
+        s->cfg.max_extensions = 10; /* WCAG 2.2.1: extendable at least ten times */
+    if (!(s->cfg.languages & (1u << s->cfg.default_lang)))
+        s->cfg.languages |= 1u << s->cfg.default_lang;
+    s->now_ms = now_ms;
+    s->today = today;
+    s->last_input_ms = now_ms;
+    s->next_request = 1;
+    data_reset(s);
+    s->screen = c ? SCREEN_WELCOME : SCREEN_OUT_OF_ORDER;
+}
+
+const life_event *session_event(const session *s)
+{
+    if (!s->content || s->data.j.event < 0 || s->data.j.event >= s->content->n_events)
+        return NULL;
+    return &s->content->events[s->data.j.event];
+}
+
+static void push(effects *out, effect e)
+{
+    if (out->n < SESSION_MAX_EFFECTS)
+        out->items[out->n++] = e;
+}
+
+/* Somebody is using the kiosk: the inactivity timer runs. An open hand-off message on the
+ * welcome screen counts too, so that it does not greet the next citizen. */
+static bool has_citizen(const session *s)
+{
+    return (s->screen != SCREEN_WELCOME && s->screen != SCREEN_OUT_OF_ORDER) ||
+           s->data.handoff_shown;
+}
+
+/* Ends the session: everything personal is wiped, back to welcome (or out of order). */
+static void end_session(session *s, session_end_reason why, screen_id next, effects *out)
+{
+    bool had = has_citizen(s) || s->data.j.event >= 0;
+    data_reset(s);
+    s->screen = next;
+    s->warning = false;
+    s->extensions = 0;
+    s->goodbye_until_ms = 0;
+    if (had)
+        push(out, (effect){.kind = EFFECT_SESSION_ENDED, .end_reason = why});
+}
+
+static journey snapshot(const session *s)
+{
+    journey j = s->data.j;
+    j.today = s->today;
+    j.screen = s->screen;
+    return j;
+}
+
+static void build_overview(session *s)
+{
+    const life_event *e = session_event(s);
+    if (e)
+        overview_build(e, s->data.j.answers, s->data.j.dates, s->today, &s->data.ov);
+    s->data.scroll = 0;
+}
+
+static void enter_question(session *s, int qi)
+{
+    const life_event *e = session_event(s);
+    s->data.question = qi;
+    s->screen = SCREEN_QUESTION;
+    civil_date shown = s->today;
+    if (e && qi < e->n_questions && s->data.j.answers[qi] == DATE_KNOWN &&
+        e->questions[qi].kind == QUESTION_DATE)
+        shown = s->data.j.dates[qi];
+    s->data.picker_y = shown.y;
+    s->data.picker_m = shown.m;
+}
+
+/* After answering question `qi`: the next question, or the overview. */
+static void advance(session *s, int qi)
+{
+    const life_event *e = session_event(s);
+    if (s->data.history_len < CONTENT_MAX_QUESTIONS)
+        s->data.history[s->data.history_len++] = qi;
+    /* A changed answer can change which later questions apply: forget later answers. */
+    for (int i = qi + 1; i < CONTENT_MAX_QUESTIONS; i++) {
+        s->data.j.answers[i] = -1;
+        s->data.j.dates[i] = (civil_date){0, 0, 0};
+    }
+    int next = flow_next_question(e, s->data.j.answers, qi + 1);
+    if (next < e->n_questions) {
+        enter_question(s, next);
+    } else {
+        s->data.question = -1;
+        build_overview(s);
+        s->screen = SCREEN_OVERVIEW;
+    }
+}
+
+static void go_back(session *s, effects *out)
+{
+    switch (s->screen) {
+    case SCREEN_EVENTS:
+        end_session(s, END_ABANDONED, SCREEN_WELCOME, out);
+        break;
+    case SCREEN_QUESTION:
+    case SCREEN_OVERVIEW:
+        if (s->data.history_len > 0) {
+            int prev = s->data.history[--s->data.history_len];
+            enter_question(s, prev);
+        } else {
+            s->data.j.event = -1;
+            s->data.question = -1;
+            s->screen = SCREEN_EVENTS;
+        }
+        break;
+    case SCREEN_NEXT_STEP:
+        s->screen = SCREEN_OVERVIEW;
+        break;
+    case SCREEN_GOODBYE:
+        end_session(s, END_DONE, SCREEN_WELCOME, out);
+        break;
+    default:
+        break;
+    }
+}
+
+static bool is_user_action(action_kind k)
+{
+    return k != ACT_TICK && k != ACT_HANDOFF_RESULT && k != ACT_PRINT_RESULT;
+}
+
+static void tick(session *s, const action *a, effects *out)
+{
+    if (a->now_ms > s->now_ms)
+        s->now_ms = a->now_ms;
+    if (date_valid(a->today) && date_cmp(a->today, s->today) != 0) {
+        s->today = a->today;
+        s->version++;
+    }
+    if (s->screen == SCREEN_GOODBYE) {
+        if (s->now_ms >= s->goodbye_until_ms)
+            end_session(s, END_DONE, SCREEN_WELCOME, out);
+        return;
+    }
+    if (!has_citizen(s))
+        return;
+    if (!s->warning && s->now_ms - s->last_input_ms >= s->cfg.idle_ms) {
+        s->warning = true;
+        s->warning_until_ms = s->last_input_ms + s->cfg.idle_ms + s->cfg.warning_ms;
+    } else if (s->warning && s->now_ms >= s->warning_until_ms) {
+        end_session(s, END_TIMEOUT, SCREEN_WELCOME, out);
+    }
+}
+
+void session_apply(session *s, const action *a, effects *out)
+{
+    uint32_t before = s->version;
+    session_data old_visible = s->data; /* compared below to bump the version */
+    screen_id old_screen = s->screen;
+    bool old_warning = s->warning;
+    int old_left = session_warning_seconds_left(s);
+
+    if (is_user_action(a->kind)) {
+        /* While the warning shows, only "still here" and hand-off count: a stray touch on the
+         * dimmed screen behind it must not silently extend the session. */
+        if (s->warning && a->kind != ACT_STILL_HERE && a->kind != ACT_HANDOFF)
+            goto done;
+        s->last_input_ms = s->now_ms;
+    }
+    const life_event *e = session_event(s);
+
+    switch (a->kind) {
+    case ACT_TICK:
+        tick(s, a, out);
+        break;
+    case ACT_INPUT:
+        break;
+    case ACT_SET_LANG:
+        if ((unsigned)a->arg < LANG_COUNT && (s->cfg.languages & (1u << a->arg)))
+            s->data.j.lang = (lang_id)a->arg;
+        break;
+    case ACT_START:
+        if (s->screen == SCREEN_WELCOME)
+            s->screen = SCREEN_EVENTS;
+        break;
+    case ACT_CHOOSE_EVENT:
+        if (s->screen == SCREEN_EVENTS && s->content && a->arg >= 0 &&
+            a->arg < s->content->n_events) {
+            lang_id lang = s->data.j.lang;
+            handoff_status h = s->data.handoff;
+            uint32_t hr = s->data.handoff_request;
+            data_reset(s);
+            s->data.j.lang = lang;
+            s->data.handoff = h;
+            s->data.handoff_request = hr;
+            s->data.j.event = a->arg;
+            e = session_event(s);
+            enter_question(s, flow_next_question(e, s->data.j.answers, 0));
+        }
+        break;
+    case ACT_ANSWER:
+        if (s->screen == SCREEN_QUESTION && e && s->data.question >= 0 &&
+            s->data.question < e->n_questions) {
+            const question *q = &e->questions[s->data.question];
+            if (a->arg < 0 || a->arg >= question_n_options(q))
+                break;
+            if (q->kind == QUESTION_DATE && a->arg == DATE_KNOWN)
+                break; /* a known date comes with ACT_PICK_DATE */
+            s->data.j.answers[s->data.question] = a->arg;
+            s->data.j.dates[s->data.question] = (civil_date){0, 0, 0};
+            advance(s, s->data.question);
+        }
+        break;
+    case ACT_PICK_DATE:
+        if (s->screen == SCREEN_QUESTION && e && s->data.question >= 0 &&
+            e->questions[s->data.question].kind == QUESTION_DATE && date_valid(a->today)) {
+            s->data.j.answers[s->data.question] = DATE_KNOWN;
+            s->data.j.dates[s->data.question] = a->today;
+            advance(s, s->data.question);
+        }
+        break;
+    case ACT_PICKER_MONTH:
+        if (s->screen == SCREEN_QUESTION && (a->arg == 1 || a->arg == -1)) {
+            civil_date m =
+                date_add_months((civil_date){s->data.picker_y, s->data.picker_m, 1}, a->arg);
+            /* two years either way is plenty for life events and keeps the picker finite */
+            long months = (long)(m.y - s->today.y) * 12 + (m.m - s->today.m);
+            if (months >= -24 && months <= 24) {
+                s->data.picker_y = m.y;
+                s->data.picker_m = m.m;
+            }
+        }
+        break;
+    case ACT_BACK:
+        go_back(s, out);
+        break;
+    case ACT_SCROLL:
+        if (s->screen == SCREEN_OVERVIEW) {
+            int v = s->data.scroll + (a->arg > 0 ? 1 : -1);
+            if (v >= 0 && v < s->data.ov.n_groups)
+                s->data.scroll = v;
+        }
+        break;
+    case ACT_TO_NEXT_STEP:
+        if (s->screen == SCREEN_OVERVIEW)
+            s->screen = SCREEN_NEXT_STEP;
+        break;
+    case ACT_PRINT:
+        if ((s->screen == SCREEN_NEXT_STEP || s->screen == SCREEN_OVERVIEW) && e &&
+            s->data.print != PRINT_BUSY && s->data.print != PRINT_UNAVAILABLE) {
+            s->data.print = PRINT_BUSY;
+            s->data.print_request = s->next_request++;
+            push(out, (effect){.kind = EFFECT_PRINT,
+                               .request = s->data.print_request,
+                               .journey = snapshot(s)});
+        }
+        break;
+    case ACT_DONE:
+        if (has_citizen(s) && s->screen != SCREEN_GOODBYE) {
+            end_session(s, END_DONE, SCREEN_GOODBYE, out);
+            s->goodbye_until_ms = s->now_ms + s->cfg.goodbye_ms;
+        }
+        break;
+    case ACT_RESTART:
+        if (s->screen == SCREEN_GOODBYE)
+            end_session(s, END_DONE, SCREEN_WELCOME, out);
+        break;
+    case ACT_HANDOFF:
+        if (s->data.handoff != HANDOFF_SENDING) {
+            s->data.handoff = HANDOFF_SENDING;
+            s->data.handoff_request = s->next_request++;
+            push(out, (effect){.kind = EFFECT_HANDOFF,
+                               .request = s->data.handoff_request,
+                               .journey = snapshot(s)});
+        }
+        s->data.handoff_shown = true;
+        if (s->screen == SCREEN_GOODBYE) {
+            /* the citizen still wants help: keep the session until someone comes */
+            s->screen = SCREEN_WELCOME;
+        }
+        break;
+    case ACT_HANDOFF_CLOSE:
+        s->data.handoff_shown = false;
+        break;
+    case ACT_STILL_HERE:
+        if (s->warning && (s->cfg.max_extensions == 0 || s->extensions < s->cfg.max_extensions)) {
+            s->extensions++;
+            s->warning = false;
+        }
+        break;
+    case ACT_HANDOFF_RESULT:
+        if (s->data.handoff == HANDOFF_SENDING && (uint32_t)a->arg == s->data.handoff_request)
+            s->data.handoff = a->ok ? HANDOFF_SENT : HANDOFF_FAILED;
+        break;
+    case ACT_PRINT_RESULT:
+        if (s->data.print == PRINT_BUSY && (uint32_t)a->arg == s->data.print_request)
+            s->data.print = a->ok ? PRINT_DONE : PRINT_FAILED;
+        break;
+    }
+
+done:
+    if (s->screen != old_screen || s->warning != old_warning ||
+        session_warning_seconds_left(s) != old_left ||
+        memcmp(&old_visible, &s->data, sizeof old_visible) != 0)
+        s->version = before + 1;
+    explicit_bzero(&old_visible, sizeof old_visible);
+}
+
+int session_warning_seconds_left(const session *s)
+{
+    if (!s->warning || s->warning_until_ms <= s->now_ms)
+        return 0;
+    return (int)((s->warning_until_ms - s->now_ms + 999) / 1000);
+}
+
+uint32_t session_next_timer_ms(const session *s)
+{
+    uint64_t due;
+    if (s->screen == SCREEN_GOODBYE)
+        due = s->goodbye_until_ms;
+    else if (!has_citizen(s))
+        return UINT32_MAX;
+    else if (s->warning) {
+        /* the countdown changes every second */
+        uint64_t left = s->warning_until_ms > s->now_ms ? s->warning_until_ms - s->now_ms : 0;
+        uint64_t step = left % 1000 ? left % 1000 : 1000;
+        due = s->now_ms + (left < step ? left : step);
+    } else
+        due = s->last_input_ms + s->cfg.idle_ms;
+    return due <= s->now_ms ? 0 : (uint32_t)(due - s->now_ms);
+}

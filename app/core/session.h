@@ -1,0 +1,151 @@
+/* The citizen's session: one state, changed only by session_apply().
+ *
+ * Contract: session_apply(s, action, out) is deterministic — the same state and action give the
+ * same new state and effects; time comes in through ACT_TICK. It never blocks and does no I/O;
+ * slow work (printing, hand-off) is asked for through effects, whose results come back as
+ * actions. Everything personal lives in `s->data` and is wiped (explicit_bzero) when the
+ * session ends: on "done", on the inactivity timeout, and on going back to the welcome screen. */
+#ifndef LOKET_SESSION_H
+#define LOKET_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "content/content.h"
+#include "content/date.h"
+#include "content/overview.h"
+#include "core/lang.h"
+
+typedef enum {
+    SCREEN_WELCOME,
+    SCREEN_EVENTS,
+    SCREEN_QUESTION,
+    SCREEN_OVERVIEW,
+    SCREEN_NEXT_STEP,
+    SCREEN_GOODBYE,
+    SCREEN_OUT_OF_ORDER, /* content did not load: only the hand-off works */
+    SCREEN_COUNT
+} screen_id;
+
+const char *screen_name(screen_id s);
+
+typedef enum { HANDOFF_NONE, HANDOFF_SENDING, HANDOFF_SENT, HANDOFF_FAILED } handoff_status;
+typedef enum { PRINT_NONE, PRINT_BUSY, PRINT_DONE, PRINT_FAILED, PRINT_UNAVAILABLE } print_status;
+
+typedef enum {
+    ACT_TICK,           /* now_ms, today: the clock moved */
+    ACT_SET_LANG,       /* arg: lang_id */
+    ACT_START,          /* welcome -> life events */
+    ACT_CHOOSE_EVENT,   /* arg: event index */
+    ACT_ANSWER,         /* arg: option index of the current question */
+    ACT_PICK_DATE,      /* date: the day tapped in the calendar */
+    ACT_PICKER_MONTH,   /* arg: -1 or +1 */
+    ACT_BACK,           /* one step back */
+    ACT_SCROLL,         /* arg: -1 or +1 (overview pages) */
+    ACT_TO_NEXT_STEP,   /* overview -> what now? */
+    ACT_PRINT,          /* print my overview */
+    ACT_DONE,           /* I'm done -> goodbye, session wiped */
+    ACT_RESTART,        /* goodbye -> welcome now */
+    ACT_HANDOFF,        /* help from an employee */
+    ACT_HANDOFF_CLOSE,  /* close the hand-off message, continue */
+    ACT_STILL_HERE,     /* extend the inactivity timeout */
+    ACT_INPUT,          /* any other touch/key: the citizen is there */
+    ACT_HANDOFF_RESULT, /* arg: request id, ok */
+    ACT_PRINT_RESULT,   /* arg: request id, ok */
+} action_kind;
+
+typedef struct {
+    action_kind kind;
+    int arg;
+    bool ok;
+    uint64_t now_ms;  /* ACT_TICK: monotonic milliseconds */
+    civil_date today; /* ACT_TICK: the local date; ACT_PICK_DATE: the picked day */
+} action;
+
+/* What the citizen has told us; copied into effects that need it. */
+typedef struct {
+    int event; /* -1: none chosen */
+    int answers[CONTENT_MAX_QUESTIONS];
+    civil_date dates[CONTENT_MAX_QUESTIONS];
+    lang_id lang;
+    civil_date today;
+    screen_id screen; /* where the citizen was */
+} journey;
+
+typedef enum { EFFECT_HANDOFF, EFFECT_PRINT, EFFECT_SESSION_ENDED } effect_kind;
+
+typedef enum { END_DONE, END_TIMEOUT, END_ABANDONED } session_end_reason;
+
+typedef struct {
+    effect_kind kind;
+    uint32_t request; /* matches the result action's arg */
+    journey journey;  /* HANDOFF, PRINT: personal; wipe after use */
+    session_end_reason end_reason;
+} effect;
+
+#define SESSION_MAX_EFFECTS 4
+typedef struct {
+    int n;
+    effect items[SESSION_MAX_EFFECTS];
+} effects;
+
+/* Wipes the effects' personal data. */
+void effects_wipe(effects *e);
+
+typedef struct {
+    uint32_t idle_ms;    /* no input this long: warn (default 60 s) */
+    uint32_t warning_ms; /* the warning's countdown (default 30 s, at least 20 s) */
+    int max_extensions;  /* "I'm still here" at most this often; 0 = unlimited */
+    uint32_t goodbye_ms; /* goodbye screen, then welcome (default 15 s) */
+    uint32_t languages;  /* bit per lang_id offered */
+    lang_id default_lang;
+    bool has_printer; /* false: the screen offers help instead of printing */
+} session_config;
+
+void session_config_defaults(session_config *cfg);
+
+typedef struct {
+    journey j;
+    int question;                       /* SCREEN_QUESTION: current question index */
+    int history[CONTENT_MAX_QUESTIONS]; /* questions answered, in order, for "back" */
+    int history_len;
+    int picker_y, picker_m; /* month shown by the date picker */
+    overview ov;
+    int scroll; /* overview: first group shown */
+    handoff_status handoff;
+    bool handoff_shown; /* the hand-off message is open */
+    uint32_t handoff_request;
+    print_status print;
+    uint32_t print_request;
+} session_data;
+
+typedef struct {
+    const content *content; /* NULL: out of order */
+    session_config cfg;
+    screen_id screen;
+    uint64_t now_ms;
+    civil_date today;
+    uint64_t last_input_ms;
+    bool warning;
+    uint64_t warning_until_ms;
+    int extensions;
+    uint64_t goodbye_until_ms;
+    uint32_t next_request;
+    uint32_t version;  /* changes whenever anything visible changes */
+    session_data data; /* personal: wiped when the session ends */
+} session;
+
+void session_init(session *s, const content *c, const session_config *cfg, uint64_t now_ms,
+                  civil_date today);
+/* Applies one action; appends effects to `out` (which the caller empties). */
+void session_apply(session *s, const action *a, effects *out);
+/* Milliseconds from now until the session needs a TICK; UINT32_MAX when it never does. */
+uint32_t session_next_timer_ms(const session *s);
+/* Seconds left on the inactivity warning (rounded up), 0 when no warning. */
+int session_warning_seconds_left(const session *s);
+/* The current life event, or NULL. */
+const life_event *session_event(const session *s);
+/* True when session_data holds nothing of a citizen (all zero but the "none" markers). */
+bool session_is_wiped(const session *s);
+
+#endif

@@ -1,0 +1,624 @@
+/* loket: the kiosk program. Wiring only: configuration, adapters, the event loop. */
+#include <SDL.h>
+#include <SDL_image.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "content/content.h"
+#include "core/handoff.h"
+#include "core/i18n.h"
+#include "core/session.h"
+#include "core/slip.h"
+#include "handoff/handoff.h"
+#include "print/print.h"
+#include "script.h"
+#include "sys/clock.h"
+#include "sys/config.h"
+#include "sys/log.h"
+#include "sys/worker.h"
+#include "ui.h"
+
+#ifndef LOKET_VERSION
+#define LOKET_VERSION "0.1.0"
+#endif
+
+typedef struct {
+    loket_config cfg;
+    content *content;
+    session s;
+    ui *u;
+    worker *w;
+    printer *printer;
+    handoff_backend *handoff;
+    loket_clock clock;
+    Uint32 result_event;
+    FILE *render_log;
+    unsigned long frames;
+    bool scripted;
+    char shot_dir[1024];
+} kiosk;
+
+/* ---- effects: slow ones go to the worker; results come back as SDL user events ---- */
+
+static void post_result(void *ctx, const action *a)
+{
+    kiosk *k = ctx;
+    SDL_Event ev = {0};
+    ev.type = k->result_event;
+    ev.user.code = (Sint32)a->kind;
+    ev.user.data1 = (void *)(intptr_t)a->arg;
+    ev.user.data2 = (void *)(intptr_t)a->ok;
+    SDL_PushEvent(&ev); /* thread-safe */
+}
+
+static action job_handoff(void *ctx, void *payload)
+{
+    kiosk *k = ctx;
+    handoff_request *req = payload;
+    char err[128] = "";
+    bool ok = k->handoff->send(k->handoff, req, err, sizeof err);
+    return (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)req->request, .ok = ok};
+}
+
+typedef struct {
+    uint32_t request;
+    slip slip;
+} print_job;
+
+static action job_print(void *ctx, void *payload)
+{
+    kiosk *k = ctx;
+    print_job *pj = payload;
+    char err[160] = "";
+    bool ok = k->printer->print(k->printer, &pj->slip, err, sizeof err);
+    if (ok)
+        log_msg(LOG_INFO, "print", "slip %u printed", pj->request);
+    else
+        log_msg(LOG_ERROR, "print", "slip %u not printed: %s", pj->request, err);
+    return (action){.kind = ACT_PRINT_RESULT, .arg = (int)pj->request, .ok = ok};
+}
+
+static void now_text(kiosk *k, lang_id lang, char *buf, size_t cap)
+{
+    char date[64];
+    int hh, mm;
+    if (k->clock.fixed) {
+        long minute = k->clock.fixed_minute_of_day + (long)(k->clock.fixed_ms / 60000);
+        hh = (int)(minute / 60 % 24);
+        mm = (int)(minute % 60);
+    } else {
+        time_t t = time(NULL);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        hh = tm.tm_hour;
+        mm = tm.tm_min;
+    }
+    i18n_format_date(lang, clock_today(&k->clock), date, sizeof date);
+    snprintf(buf, cap, "%s, %02d:%02d", date, hh, mm);
+}
+
+static void run_effects(kiosk *k, effects *fx)
+{
+    for (int i = 0; i < fx->n; i++) {
+        effect *e = &fx->items[i];
+        switch (e->kind) {
+        case EFFECT_HANDOFF: {
+            handoff_request req;
+            handoff_request_build(k->content, &e->journey, k->cfg.kiosk_id, e->request, &req);
+            if (!worker_submit(k->w, job_handoff, k, &req, sizeof req))
+                post_result(k, &(action){.kind = ACT_HANDOFF_RESULT, .arg = (int)e->request});
+            explicit_bzero(&req, sizeof req);
+            break;
+        }
+        case EFFECT_PRINT: {
+            print_job *pj = malloc(sizeof *pj);
+            bool ok = pj && k->printer;
+            if (ok) {
+                char when[96];
+                now_text(k, e->journey.lang, when, sizeof when);
+                pj->request = e->request;
+                slip_compose(k->content, &e->journey, k->cfg.site_name, when, &pj->slip);
+                ok = worker_submit(k->w, job_print, k, pj, sizeof *pj);
+                explicit_bzero(pj, sizeof *pj);
+            }
+            free(pj);
+            if (!ok)
+                post_result(k, &(action){.kind = ACT_PRINT_RESULT, .arg = (int)e->request});
+            break;
+        }
+        case EFFECT_SESSION_ENDED:
+            ui_forget(k->u);
+            log_msg(LOG_INFO, "session", "session ended (%s); data wiped",
+                    e->end_reason == END_TIMEOUT ? "inactivity"
+                    : e->end_reason == END_DONE  ? "done"
+                                                 : "abandoned");
+            break;
+        }
+    }
+    effects_wipe(fx);
+}
+
+static void apply(kiosk *k, const action *a)
+{
+    effects fx = {0};
+    session_apply(&k->s, a, &fx);
+    run_effects(k, &fx);
+}
+
+static void tick(kiosk *k)
+{
+    apply(k, &(action){.kind = ACT_TICK,
+                       .now_ms = clock_now_ms(&k->clock),
+                       .today = clock_today(&k->clock)});
+}
+
+static void handle_result_event(kiosk *k, const SDL_Event *ev)
+{
+    action a = {.kind = (action_kind)ev->user.code,
+                .arg = (int)(intptr_t)ev->user.data1,
+                .ok = (bool)(intptr_t)ev->user.data2};
+    apply(k, &a);
+}
+
+static void handle_key(kiosk *k, SDL_Keycode key)
+{
+    if (key == SDLK_ESCAPE || key == SDLK_AC_BACK || key == SDLK_BACKSPACE)
+        apply(k, &(action){.kind = ACT_BACK});
+    else
+        apply(k, &(action){.kind = ACT_INPUT});
+}
+
+static void frame(kiosk *k, bool force)
+{
+    if (ui_render(k->u, &k->s, force)) {
+        k->frames++;
+        if (k->render_log)
+            ui_write_render_log(k->u, k->render_log, k->frames);
+    }
+}
+
+/* ---- scripted mode host ---- */
+
+static void drain_results(kiosk *k)
+{
+    worker_wait_idle(k->w);
+    SDL_PumpEvents();
+    SDL_Event ev;
+    while (SDL_PeepEvents(&ev, 1, SDL_GETEVENT, k->result_event, k->result_event) > 0)
+        handle_result_event(k, &ev);
+}
+
+static void host_dispatch(void *ctx, const action *a)
+{
+    kiosk *k = ctx;
+    apply(k, a);
+    drain_results(k);
+}
+
+static void host_key(void *ctx, SDL_Keycode key)
+{
+    kiosk *k = ctx;
+    handle_key(k, key);
+    drain_results(k);
+}
+
+static void host_advance(void *ctx, uint64_t ms)
+{
+    kiosk *k = ctx;
+    /* in steps, so that every timer on the way fires at its time */
+    while (ms > 0) {
+        uint64_t step = ms < 250 ? ms : 250;
+        clock_advance(&k->clock, step);
+        ms -= step;
+        tick(k);
+        drain_results(k);
+    }
+}
+
+static bool host_fault(void *ctx, const char *what, bool on)
+{
+    kiosk *k = ctx;
+    if (!strcmp(what, "handoff") && !strcmp(k->cfg.handoff_backend, "sim")) {
+        handoff_sim_set_failing(k->handoff, on);
+        return true;
+    }
+    return false;
+}
+
+static void host_frame(void *ctx)
+{
+    frame(ctx, false);
+}
+
+static const session *host_state(void *ctx)
+{
+    return &((kiosk *)ctx)->s;
+}
+
+/* ---- start-up ---- */
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: loket [options]\n"
+               "  --windowed              a window instead of fullscreen\n"
+               "  --landscape             1920x1080 instead of 1080x1920\n"
+               "  --size WxH              window size in pixels\n"
+               "  --config FILE           read settings from an INI file (see README)\n"
+               "  --set SECTION.KEY=VALUE override one setting\n"
+               "  --data-dir DIR          where local files go (default ./loket-data)\n"
+               "  --check-content DIR     check life-event content and exit\n"
+               "  --script FILE           replay a script (scripted mode, fixed clock)\n"
+               "  --screenshot-dir DIR    where the script's screenshots go\n"
+               "  --render-log FILE       write what is on screen, frame by frame\n"
+               "  --date YYYY-MM-DD       the fixed date in scripted mode (default 2026-11-28)\n"
+               "  --exit-after-first-frame  start, draw, report the time and exit (benchmark)\n"
+               "  --version, --help\n");
+}
+
+static int check_content(const char *dir, uint32_t languages)
+{
+    content_diag diag = {0};
+    content *c = content_load_dir(dir, &diag);
+    if (!c) {
+        fputs(diag.text ? diag.text : "content could not be loaded\n", stderr);
+        fprintf(stderr, "%d problem(s) found.\n", diag.count);
+        content_diag_free(&diag);
+        return 1;
+    }
+    int nq = 0, nt = 0;
+    for (int i = 0; i < c->n_events; i++) {
+        nq += c->events[i].n_questions;
+        nt += c->events[i].n_tasks;
+    }
+    printf("%s: OK — %d life events, %d questions, %d tasks, %d organisations\n", dir, c->n_events,
+           nq, nt, c->n_orgs);
+    printf("translation coverage:\n");
+    for (int l = 0; l < LANG_COUNT; l++) {
+        content_diag missing = {0};
+        int present, total;
+        content_coverage(c, (lang_id)l, &present, &total, &missing);
+        printf("  %s %5.1f%% (%d of %d texts)%s\n", lang_get((lang_id)l)->code,
+               total ? 100.0 * present / total : 100.0, present, total,
+               (languages & (1u << l)) ? "" : "  [not offered]");
+        if (missing.count && present > 0)
+            printf("%s", missing.text);
+        content_diag_free(&missing);
+    }
+    content_free(c);
+    return 0;
+}
+
+static bool parse_date(const char *s, civil_date *d)
+{
+    return sscanf(s, "%d-%d-%d", &d->y, &d->m, &d->d) == 3 && date_valid(*d);
+}
+
+static bool make_dir(const char *path)
+{
+    char buf[CONFIG_PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+            return false;
+        *p = '/';
+    }
+    return mkdir(buf, 0700) == 0 || errno == EEXIST;
+}
+
+int main(int argc, char **argv)
+{
+    static kiosk K;
+    kiosk *k = &K;
+    Uint64 t0 = SDL_GetPerformanceCounter();
+    config_defaults(&k->cfg);
+    bool windowed = false, first_frame_exit = false;
+    const char *script = NULL, *render_log = NULL, *check = NULL, *date = NULL;
+    char err[1024];
+    enum {
+        O_WINDOWED = 1000,
+        O_LANDSCAPE,
+        O_SIZE,
+        O_CONFIG,
+        O_SET,
+        O_DATA,
+        O_CHECK,
+        O_SCRIPT,
+        O_SHOTS,
+        O_LOG,
+        O_DATE,
+        O_FIRST,
+        O_VERSION,
+        O_HELP
+    };
+    static const struct option opts[] = {
+        {"windowed", no_argument, 0, O_WINDOWED},
+        {"landscape", no_argument, 0, O_LANDSCAPE},
+        {"size", required_argument, 0, O_SIZE},
+        {"config", required_argument, 0, O_CONFIG},
+        {"set", required_argument, 0, O_SET},
+        {"data-dir", required_argument, 0, O_DATA},
+        {"check-content", required_argument, 0, O_CHECK},
+        {"script", required_argument, 0, O_SCRIPT},
+        {"screenshot-dir", required_argument, 0, O_SHOTS},
+        {"render-log", required_argument, 0, O_LOG},
+        {"date", required_argument, 0, O_DATE},
+        {"exit-after-first-frame", no_argument, 0, O_FIRST},
+        {"version", no_argument, 0, O_VERSION},
+        {"help", no_argument, 0, O_HELP},
+        {0, 0, 0, 0},
+    };
+    int o;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case O_WINDOWED:
+            windowed = true;
+            break;
+        case O_LANDSCAPE:
+            if (!config_set(&k->cfg, "screen", "orientation", "landscape", err, sizeof err))
+                goto bad_option;
+            break;
+        case O_SIZE:
+            if (sscanf(optarg, "%dx%d", &k->cfg.width_px, &k->cfg.height_px) != 2 ||
+                k->cfg.width_px < 320 || k->cfg.height_px < 320) {
+                snprintf(err, sizeof err, "--size wants WIDTHxHEIGHT, e.g. 1080x1920");
+                goto bad_option;
+            }
+            if ((k->cfg.width_px > k->cfg.height_px) != k->cfg.landscape) {
+                /* a landscape size turns the panel: keep the pixels asked for */
+                int w = k->cfg.width_px, h = k->cfg.height_px;
+                config_set_orientation(&k->cfg, w > h);
+                k->cfg.width_px = w;
+                k->cfg.height_px = h;
+            }
+            break;
+        case O_CONFIG:
+            if (!config_load_file(&k->cfg, optarg, err, sizeof err))
+                goto bad_option;
+            break;
+        case O_SET: {
+            char sec[64], key[64];
+            const char *eq = strchr(optarg, '='), *dot = strchr(optarg, '.');
+            if (!eq || !dot || dot > eq || dot - optarg >= 64 || eq - dot - 1 >= 64) {
+                snprintf(err, sizeof err, "--set wants SECTION.KEY=VALUE");
+                goto bad_option;
+            }
+            snprintf(sec, sizeof sec, "%.*s", (int)(dot - optarg), optarg);
+            snprintf(key, sizeof key, "%.*s", (int)(eq - dot - 1), dot + 1);
+            if (!config_set(&k->cfg, sec, key, eq + 1, err, sizeof err))
+                goto bad_option;
+            break;
+        }
+        case O_DATA:
+            snprintf(k->cfg.data_dir, sizeof k->cfg.data_dir, "%s", optarg);
+            break;
+        case O_CHECK:
+            check = optarg;
+            break;
+        case O_SCRIPT:
+            script = optarg;
+            break;
+        case O_SHOTS:
+            snprintf(k->shot_dir, sizeof k->shot_dir, "%s", optarg);
+            break;
+        case O_LOG:
+            render_log = optarg;
+            break;
+        case O_DATE:
+            date = optarg;
+            break;
+        case O_FIRST:
+            first_frame_exit = true;
+            break;
+        case O_VERSION:
+            printf("loket %s\n", LOKET_VERSION);
+            return 0;
+        case O_HELP:
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        snprintf(err, sizeof err, "unexpected argument '%s'", argv[optind]);
+        goto bad_option;
+    }
+    if (check)
+        return check_content(check, k->cfg.session.languages);
+    if (!config_finish(&k->cfg, err, sizeof err))
+        goto bad_option;
+    log_set_level(k->cfg.debug_log ? LOG_DEBUG : LOG_INFO);
+    k->scripted = script != NULL;
+
+    if (!make_dir(k->cfg.data_dir)) {
+        fprintf(stderr, "loket: cannot create the data folder %s: %s\n", k->cfg.data_dir,
+                strerror(errno));
+        return 1;
+    }
+    i18n_init(k->cfg.locale_dir);
+
+    /* Content: a kiosk with broken content shows "out of order" rather than wrong advice. */
+    content_diag diag = {0};
+    k->content = content_load_dir(k->cfg.content_dir, &diag);
+    if (!k->content) {
+        log_msg(LOG_ERROR, "content",
+                "content in %s did not load; showing 'out of order':", k->cfg.content_dir);
+        fputs(diag.text ? diag.text : "", stderr);
+    } else {
+        content_apply_site(k->content, k->cfg.municipality_name, k->cfg.municipality_phone,
+                           k->cfg.municipality_website, k->cfg.municipality_visit);
+    }
+    content_diag_free(&diag);
+
+    if (!strcmp(k->cfg.printer_backend, "file"))
+        k->printer = printer_file_new(k->cfg.printer_path);
+    k->cfg.session.has_printer = k->printer != NULL;
+    k->handoff = handoff_sim_new();
+
+    civil_date fixed_date = {2026, 11, 28};
+    if (date && !parse_date(date, &fixed_date)) {
+        snprintf(err, sizeof err, "--date wants YYYY-MM-DD");
+        goto bad_option;
+    }
+    if (k->scripted)
+        clock_init_fixed(&k->clock, fixed_date, 10 * 60);
+    else
+        clock_init_real(&k->clock);
+
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0"); /* touches are handled as touches */
+    SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+    SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "loket: cannot start the display: %s\n", SDL_GetError());
+        return 1;
+    }
+    IMG_Init(IMG_INIT_PNG);
+    k->result_event = SDL_RegisterEvents(1);
+
+    char icons[CONFIG_PATH_MAX + 16];
+    snprintf(icons, sizeof icons, "%s/../icons", k->cfg.content_dir);
+    ui_options uo = {
+        .windowed = windowed || k->scripted,
+        .scripted = k->scripted,
+        .width = k->cfg.width_px,
+        .height = k->cfg.height_px,
+        .screen_width_mm = k->cfg.screen_width_mm,
+        .view_distance_mm = k->cfg.view_distance_mm,
+        .font_family = k->cfg.font_family,
+        .icons_dir = icons,
+    };
+    k->u = ui_create(&uo, err, sizeof err);
+    if (!k->u) {
+        fprintf(stderr, "loket: %s\n", err);
+        SDL_Quit();
+        return 1;
+    }
+    k->w = worker_start(post_result, k);
+    if (!k->w) {
+        fprintf(stderr, "loket: cannot start the worker thread\n");
+        return 1;
+    }
+    session_init(&k->s, k->content, &k->cfg.session, clock_now_ms(&k->clock),
+                 clock_today(&k->clock));
+    if (render_log) {
+        k->render_log = fopen(render_log, "w");
+        if (!k->render_log) {
+            fprintf(stderr, "loket: cannot write %s: %s\n", render_log, strerror(errno));
+            return 1;
+        }
+    }
+    log_msg(LOG_INFO, "kiosk", "started: kiosk %s, %d life events, printer %s, %s", k->cfg.kiosk_id,
+            k->content ? k->content->n_events : 0, k->cfg.printer_backend,
+            k->scripted ? "scripted"
+            : windowed  ? "windowed"
+                        : "fullscreen");
+
+    int rc = 0;
+    if (k->scripted) {
+        script_host h = {k,          host_dispatch, host_key,  host_advance,
+                         host_fault, host_frame,    host_state};
+        rc = script_run(script, k->u, &h, k->shot_dir[0] ? k->shot_dir : ".", err, sizeof err);
+        if (rc)
+            fprintf(stderr, "loket: %s\n", err);
+        drain_results(k);
+    } else {
+        frame(k, true);
+        if (first_frame_exit) {
+            double ms = (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 /
+                        (double)SDL_GetPerformanceFrequency();
+            printf("first_frame_ms=%.1f\n", ms);
+            fflush(stdout);
+        }
+        bool running = !first_frame_exit;
+        char pressed_id[64] = "";
+        while (running) {
+            uint32_t wait = session_next_timer_ms(&k->s);
+            SDL_Event ev;
+            int got = wait == UINT32_MAX
+                          ? SDL_WaitEvent(&ev)
+                          : SDL_WaitEventTimeout(&ev, wait > 0x7fffffff ? 0x7fffffff : (int)wait);
+            while (got) {
+                if (ev.type == SDL_QUIT) {
+                    running = false; /* SIGTERM/SIGINT: the service manager stops us */
+                } else if (ev.type == k->result_event) {
+                    handle_result_event(k, &ev);
+                } else if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_FINGERDOWN) {
+                    int x, y;
+                    if (ev.type == SDL_FINGERDOWN) {
+                        int ww, wh;
+                        SDL_GetWindowSize(ui_window(k->u), &ww, &wh);
+                        x = (int)(ev.tfinger.x * ww);
+                        y = (int)(ev.tfinger.y * wh);
+                    } else {
+                        x = ev.button.x;
+                        y = ev.button.y;
+                    }
+                    const widget *pressed = ui_hit(k->u, x, y);
+                    snprintf(pressed_id, sizeof pressed_id, "%s", pressed ? pressed->id : "");
+                    apply(k, &(action){.kind = ACT_INPUT});
+                } else if (ev.type == SDL_MOUSEBUTTONUP || ev.type == SDL_FINGERUP) {
+                    int x, y;
+                    if (ev.type == SDL_FINGERUP) {
+                        int ww, wh;
+                        SDL_GetWindowSize(ui_window(k->u), &ww, &wh);
+                        x = (int)(ev.tfinger.x * ww);
+                        y = (int)(ev.tfinger.y * wh);
+                    } else {
+                        x = ev.button.x;
+                        y = ev.button.y;
+                    }
+                    /* a tap: released on the control it started on */
+                    const widget *w = ui_hit(k->u, x, y);
+                    if (w && pressed_id[0] && !strcmp(w->id, pressed_id)) {
+                        action a = w->act;
+                        apply(k, &a);
+                    }
+                    pressed_id[0] = '\0';
+                } else if (ev.type == SDL_KEYDOWN) {
+                    handle_key(k, ev.key.keysym.sym);
+                } else if (ev.type == SDL_WINDOWEVENT &&
+                           (ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
+                            ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)) {
+                    frame(k, true);
+                } else if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE &&
+                           windowed) {
+                    running = false; /* a development window may be closed; the kiosk not */
+                }
+                got = SDL_PollEvent(&ev);
+            }
+            tick(k);
+            frame(k, false);
+        }
+    }
+
+    worker_stop(k->w);
+    /* wipe whatever a citizen left: the session and the screen texts */
+    effects fx = {0};
+    session_init(&k->s, k->content, &k->cfg.session, 0, k->s.today);
+    effects_wipe(&fx);
+    if (k->render_log)
+        fclose(k->render_log);
+    ui_destroy(k->u);
+    if (k->printer)
+        k->printer->destroy(k->printer);
+    k->handoff->destroy(k->handoff);
+    content_free(k->content);
+    IMG_Quit();
+    SDL_Quit();
+    return rc;
+
+bad_option:
+    fprintf(stderr, "loket: %s\n", err);
+    return 2;
+}

@@ -1,0 +1,265 @@
+#include "sys/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/lang.h"
+
+#ifndef LOKET_ASSETS_DIR
+#define LOKET_ASSETS_DIR "/usr/share/loket"
+#endif
+#ifndef LOKET_LOCALE_DIR
+#define LOKET_LOCALE_DIR "/usr/share/locale"
+#endif
+
+void config_defaults(loket_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, "zuil-1");
+    snprintf(cfg->site_name, sizeof cfg->site_name, "Informatiepunt Digitale Overheid");
+    snprintf(cfg->data_dir, sizeof cfg->data_dir, "loket-data");
+    snprintf(cfg->content_dir, sizeof cfg->content_dir, "%s/content", LOKET_ASSETS_DIR);
+    snprintf(cfg->locale_dir, sizeof cfg->locale_dir, "%s", LOKET_LOCALE_DIR);
+    snprintf(cfg->font_family, sizeof cfg->font_family, "Noto Sans");
+    session_config_defaults(&cfg->session);
+    cfg->width_px = 1080;
+    cfg->height_px = 1920;
+    /* a 21.5" 16:9 panel in portrait: 268 mm wide */
+    cfg->screen_width_mm = 268;
+    cfg->screen_height_mm = 476;
+    cfg->view_distance_mm = 500;
+    /* Demo site: the municipality of Utrecht's public contact details. A site sets its own. */
+    snprintf(cfg->municipality_name, sizeof cfg->municipality_name, "Gemeente Utrecht");
+    snprintf(cfg->municipality_phone, sizeof cfg->municipality_phone, "14 030");
+    snprintf(cfg->municipality_website, sizeof cfg->municipality_website, "www.utrecht.nl");
+    snprintf(cfg->municipality_visit, sizeof cfg->municipality_visit,
+             "Stadskantoor, Stadsplateau 1, Utrecht");
+    snprintf(cfg->printer_backend, sizeof cfg->printer_backend, "file");
+    snprintf(cfg->handoff_backend, sizeof cfg->handoff_backend, "sim");
+}
+
+static bool set_str(char *dst, size_t cap, const char *v, char *err, size_t errcap)
+{
+    if (strlen(v) >= cap) {
+        snprintf(err, errcap, "value is longer than %zu characters", cap - 1);
+        return false;
+    }
+    snprintf(dst, cap, "%s", v);
+    return true;
+}
+
+static bool set_long(long *out, const char *v, long lo, long hi, char *err, size_t errcap)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < lo || n > hi) {
+        snprintf(err, errcap, "'%s' is not a whole number from %ld to %ld", v, lo, hi);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+static bool set_bool(bool *out, const char *v, char *err, size_t errcap)
+{
+    if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+        *out = true;
+    else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0"))
+        *out = false;
+    else {
+        snprintf(err, errcap, "'%s' is not true or false", v);
+        return false;
+    }
+    return true;
+}
+
+static bool set_languages(loket_config *cfg, const char *v, char *err, size_t errcap)
+{
+    uint32_t mask = 0;
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", v);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        int l = lang_from_code(tok);
+        if (l < 0) {
+            snprintf(err, errcap, "unknown language '%s' (nl, en, tr, ar, pl, uk)", tok);
+            return false;
+        }
+        mask |= 1u << l;
+    }
+    if (!(mask & (1u << LANG_NL))) {
+        snprintf(err, errcap, "languages must include nl");
+        return false;
+    }
+    cfg->session.languages = mask;
+    return true;
+}
+
+bool config_set(loket_config *cfg, const char *section, const char *key, const char *v, char *err,
+                size_t errcap)
+{
+    long n;
+#define IS(s, k) (!strcmp(section, s) && !strcmp(key, k))
+#define STR(field) set_str(cfg->field, sizeof cfg->field, v, err, errcap)
+    if (IS("kiosk", "id"))
+        return STR(kiosk_id);
+    if (IS("kiosk", "site_name"))
+        return STR(site_name);
+    if (IS("kiosk", "data_dir"))
+        return STR(data_dir);
+    if (IS("kiosk", "content_dir"))
+        return STR(content_dir);
+    if (IS("kiosk", "locale_dir"))
+        return STR(locale_dir);
+    if (IS("kiosk", "font"))
+        return STR(font_family);
+    if (IS("kiosk", "debug_log"))
+        return set_bool(&cfg->debug_log, v, err, errcap);
+    if (IS("kiosk", "languages"))
+        return set_languages(cfg, v, err, errcap);
+    if (IS("kiosk", "default_language")) {
+        int l = lang_from_code(v);
+        if (l < 0) {
+            snprintf(err, errcap, "unknown language '%s'", v);
+            return false;
+        }
+        cfg->session.default_lang = (lang_id)l;
+        return true;
+    }
+    if (IS("session", "idle_timeout_s")) {
+        if (!set_long(&n, v, 15, 3600, err, errcap))
+            return false;
+        cfg->session.idle_ms = (uint32_t)n * 1000u;
+        return true;
+    }
+    if (IS("session", "warning_s")) {
+        if (!set_long(&n, v, 20, 600, err, errcap))
+            return false;
+        cfg->session.warning_ms = (uint32_t)n * 1000u;
+        return true;
+    }
+    if (IS("session", "max_extensions")) {
+        if (!set_long(&n, v, 0, 1000, err, errcap))
+            return false;
+        if (n != 0 && n < 10) {
+            snprintf(err, errcap, "at least 10 (or 0 for no limit): WCAG 2.2.1");
+            return false;
+        }
+        cfg->session.max_extensions = (int)n;
+        return true;
+    }
+    if (IS("session", "goodbye_s")) {
+        if (!set_long(&n, v, 3, 600, err, errcap))
+            return false;
+        cfg->session.goodbye_ms = (uint32_t)n * 1000u;
+        return true;
+    }
+    if (IS("screen", "width_px") || IS("screen", "height_px")) {
+        if (!set_long(&n, v, 320, 8192, err, errcap))
+            return false;
+        *(key[0] == 'w' ? &cfg->width_px : &cfg->height_px) = (int)n;
+        return true;
+    }
+    if (IS("screen", "orientation")) {
+        if (strcmp(v, "portrait") && strcmp(v, "landscape")) {
+            snprintf(err, errcap, "'%s' is not portrait or landscape", v);
+            return false;
+        }
+        config_set_orientation(cfg, v[0] == 'l');
+        return true;
+    }
+    if (IS("screen", "width_mm") || IS("screen", "height_mm") || IS("screen", "view_distance_mm")) {
+        if (!set_long(&n, v, 100, 3000, err, errcap))
+            return false;
+        *(key[0] == 'w'   ? &cfg->screen_width_mm
+          : key[0] == 'h' ? &cfg->screen_height_mm
+                          : &cfg->view_distance_mm) = (double)n;
+        return true;
+    }
+    if (IS("municipality", "name"))
+        return STR(municipality_name);
+    if (IS("municipality", "phone"))
+        return STR(municipality_phone);
+    if (IS("municipality", "website"))
+        return STR(municipality_website);
+    if (IS("municipality", "visit"))
+        return STR(municipality_visit);
+    if (IS("printer", "backend")) {
+        if (strcmp(v, "file") && strcmp(v, "none")) {
+            snprintf(err, errcap, "'%s' is not a printer backend (file, none)", v);
+            return false;
+        }
+        return STR(printer_backend);
+    }
+    if (IS("printer", "path"))
+        return STR(printer_path);
+    if (IS("handoff", "backend")) {
+        if (strcmp(v, "sim")) {
+            snprintf(err, errcap, "'%s' is not a hand-off backend (sim)", v);
+            return false;
+        }
+        return STR(handoff_backend);
+    }
+#undef IS
+#undef STR
+    snprintf(err, errcap, "unknown key '%s' in section [%s]", key, section);
+    return false;
+}
+
+typedef struct {
+    loket_config *cfg;
+    char msg[256];
+} ini_ctx;
+
+static int on_ini(void *user, const char *section, const char *key, const char *value)
+{
+    ini_ctx *c = user;
+    if (!key)
+        return 1; /* a section header alone */
+    return config_set(c->cfg, section, key, value, c->msg, sizeof c->msg) ? 1 : 0;
+}
+
+bool config_load_file(loket_config *cfg, const char *path, char *err, size_t errcap)
+{
+    ini_ctx c = {.cfg = cfg};
+    int r = ini_parse(path, on_ini, &c);
+    if (r == -1) {
+        snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
+        return false;
+    }
+    if (r != 0) {
+        snprintf(err, errcap, "%s:%d: %s", path, r, c.msg[0] ? c.msg : "not a valid INI line");
+        return false;
+    }
+    return true;
+}
+
+void config_set_orientation(loket_config *cfg, bool landscape)
+{
+    if (landscape != cfg->landscape) {
+        int t = cfg->width_px;
+        cfg->width_px = cfg->height_px;
+        cfg->height_px = t;
+        double m = cfg->screen_width_mm;
+        cfg->screen_width_mm = cfg->screen_height_mm;
+        cfg->screen_height_mm = m;
+    }
+    cfg->landscape = landscape;
+}
+
+bool config_finish(loket_config *cfg, char *err, size_t errcap)
+{
+    if (!cfg->printer_path[0]) {
+        int n =
+            snprintf(cfg->printer_path, sizeof cfg->printer_path, "%s/printer.out", cfg->data_dir);
+        if (n < 0 || (size_t)n >= sizeof cfg->printer_path) {
+            snprintf(err, errcap, "data_dir is too long");
+            return false;
+        }
+    }
+    return true;
+}

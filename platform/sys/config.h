@@ -1,0 +1,52 @@
+/* Kiosk configuration: embedded defaults, overridden by an INI file (loket.ini) and then by the
+ * command line. Every key is documented in README.md, section "Configuration". */
+#ifndef LOKET_CONFIG_H
+#define LOKET_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/session.h"
+
+#define CONFIG_PATH_MAX 1024
+
+typedef struct {
+    char kiosk_id[64];
+    char site_name[128];
+    char data_dir[CONFIG_PATH_MAX];
+    char content_dir[CONFIG_PATH_MAX];
+    char locale_dir[CONFIG_PATH_MAX];
+    char font_family[64];
+    bool debug_log;
+
+    session_config session;
+
+    int width_px, height_px; /* windowed size; fullscreen takes the display's */
+    bool landscape;
+    double screen_width_mm; /* physical size of the picture in the chosen orientation */
+    double screen_height_mm;
+    double view_distance_mm; /* for text size: cap height >= 0.7 degrees at this distance */
+
+    char municipality_name[128];
+    char municipality_phone[64];
+    char municipality_website[128];
+    char municipality_visit[256];
+
+    char printer_backend[16]; /* file | none */
+    char printer_path[CONFIG_PATH_MAX];
+    char handoff_backend[16]; /* sim */
+} loket_config;
+
+void config_defaults(loket_config *cfg);
+/* Reads an INI file over the current values. On error returns false with "file:line: problem"
+ * in err. */
+bool config_load_file(loket_config *cfg, const char *path, char *err, size_t errcap);
+/* Applies one "section.key=value" (command line --set). */
+bool config_set(loket_config *cfg, const char *section, const char *key, const char *value,
+                char *err, size_t errcap);
+/* Turns the screen: swaps pixel and millimetre width and height when the orientation changes. */
+void config_set_orientation(loket_config *cfg, bool landscape);
+/* Fills paths that depend on others (printer file under data_dir) and checks ranges. */
+bool config_finish(loket_config *cfg, char *err, size_t errcap);
+
+#endif

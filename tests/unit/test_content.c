@@ -1,0 +1,259 @@
+/* Content loader and validator: valid content, and every kind of broken file names its file,
+ * line and problem. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "content/content.h"
+#include "fixture.h"
+
+static void valid_fixture_loads(void **state)
+{
+    (void)state;
+    content *c = fixture_content();
+    assert_int_equal(c->n_orgs, 3);
+    assert_int_equal(c->n_events, 2);
+    /* sorted by order */
+    assert_string_equal(c->events[0].id, "job_loss");
+    assert_string_equal(c->events[1].id, "moving");
+    const life_event *m = &c->events[1];
+    assert_int_equal(m->n_questions, 3);
+    assert_int_equal(m->questions[0].kind, QUESTION_DATE);
+    assert_int_equal(m->questions[2].kind, QUESTION_CHOICE);
+    assert_int_equal(question_n_options(&m->questions[2]), 3); /* low, other, unknown */
+    assert_int_equal(m->tasks[1].org, content_find_org(c, "toeslagen"));
+    /* when: {renting: yes, income: [low, unknown]} */
+    const condition *w = &m->tasks[1].when;
+    assert_int_equal(w->n_terms, 2);
+    assert_int_equal(w->terms[0].accepted, 1u << YESNO_YES);
+    assert_int_equal(w->terms[1].accepted, (1u << 0) | (1u << 2));
+    assert_int_equal(m->tasks[0].deadline.kind, DEADLINE_RELATIVE);
+    assert_int_equal(m->tasks[0].deadline.amount, 5);
+    assert_int_equal(m->tasks[2].deadline.kind, DEADLINE_ASAP);
+    assert_string_equal(ltext_get(&m->title, LANG_EN), "I am moving");
+    /* fallback to Dutch where a translation is missing */
+    assert_string_equal(ltext_get(&c->events[0].title, LANG_EN), "Ik verlies mijn baan");
+    content_free(c);
+}
+
+typedef struct {
+    const char *name;
+    const char *file; /* event file; NULL = organisations file */
+    const char *text;
+    const char *expect; /* substring of the diagnostics, with file:line */
+} broken_case;
+
+#define EV_HEAD "id: ev\ntitle: {nl: T}\nicon: x\n"
+#define ONE_Q "questions:\n  - id: q1\n    type: yesno\n    text: {nl: V?}\n"
+#define ONE_T "tasks:\n  - id: t1\n    org: uwv\n    text: {nl: Doe het.}\n"
+
+static const broken_case cases[] = {
+    {"not YAML", "events/a.yaml", "id: ev\ntitle: {nl: T\nquestions: [\n",
+     "events/a.yaml:3: not valid YAML"},
+    {"unknown key (typo)", "events/a.yaml",
+     EV_HEAD "questions:\n  - id: q1\n    type: yesno\n    txt: {nl: V?}\n" ONE_T,
+     "events/a.yaml:7: question: unknown key 'txt'"},
+    {"no Dutch text", "events/a.yaml",
+     EV_HEAD "questions:\n  - id: q1\n    type: yesno\n    text: {en: Q?}\n" ONE_T,
+     "events/a.yaml:7: question 'q1': 'text' has no Dutch text"},
+    {"unknown organisation", "events/a.yaml",
+     EV_HEAD ONE_Q "tasks:\n  - id: t1\n    org: nope\n    text: {nl: Doe.}\n",
+     "events/a.yaml:9: task 't1': organisation 'nope' is not in organisations.yaml"},
+    {"condition on a later question", "events/a.yaml",
+     EV_HEAD "questions:\n  - id: q1\n    type: yesno\n    text: {nl: V?}\n    when: {q2: yes}\n"
+             "  - id: q2\n    type: yesno\n    text: {nl: W?}\n" ONE_T,
+     "events/a.yaml:8: question 'q1': 'when' uses question 'q2', which is not asked before"},
+    {"answer that does not exist", "events/a.yaml",
+     EV_HEAD ONE_Q "tasks:\n  - id: t1\n    org: uwv\n    text: {nl: Doe.}\n    when: {q1: maybe}\n"
+                   "  - id: t2\n    org: uwv\n    text: {nl: Altijd.}\n",
+     "events/a.yaml:12: task 't1': 'maybe' is not an answer of question 'q1'"},
+    {"deadline on a yes/no question", "events/a.yaml",
+     EV_HEAD ONE_Q "tasks:\n  - id: t1\n    org: uwv\n    text: {nl: Doe.}\n"
+                   "    deadline: {after: q1, days: 3}\n",
+     "events/a.yaml:12: task 't1': deadline question 'q1' is not a date question"},
+    {"question that can never be asked", "events/a.yaml",
+     EV_HEAD ONE_Q
+     "  - id: q2\n    type: yesno\n    text: {nl: W?}\n    when: {q1: yes}\n"
+     "  - id: q3\n    type: yesno\n    text: {nl: X?}\n    when: {q1: no, q2: yes}\n" ONE_T,
+     "events/a.yaml:12: question 'q3' can never be asked"},
+    {"answers that end without a task", "events/a.yaml",
+     EV_HEAD ONE_Q "tasks:\n  - id: t1\n    org: uwv\n    text: {nl: Doe.}\n    when: {q1: yes}\n",
+     "events/a.yaml:1: life event 'ev': 2 combination(s) of answers end without any task, e.g. "
+     "q1=no"},
+    {"task that can never be shown", "events/a.yaml",
+     EV_HEAD ONE_Q
+     "  - id: q2\n    type: yesno\n    text: {nl: W?}\n    when: {q1: yes}\n"
+     "tasks:\n  - id: t0\n    org: uwv\n    text: {nl: Altijd.}\n"
+     "  - id: t1\n    org: uwv\n    text: {nl: Nooit.}\n    when: {q1: no, q2: yes}\n",
+     "events/a.yaml:16: task 't1' can never be shown"},
+    {"question id used twice", "events/a.yaml",
+     EV_HEAD ONE_Q "  - id: q1\n    type: yesno\n    text: {nl: W?}\n" ONE_T,
+     "events/a.yaml:8: question 'q1': this id is used twice"},
+    {"date question without moment", "events/a.yaml",
+     EV_HEAD "questions:\n  - id: d\n    type: date\n    text: {nl: Wanneer?}\n" ONE_T,
+     "events/a.yaml:5: question 'd': a date question needs 'moment'"},
+    {"unknown language", "events/a.yaml",
+     "id: ev\ntitle: {nl: T, de: Titel}\nicon: x\n" ONE_Q ONE_T,
+     "events/a.yaml:2: life event 'ev': 'title': unknown language 'de'"},
+    {"empty file", "events/a.yaml", "", "events/a.yaml:1: the file is empty"},
+    {"one choice only", "events/a.yaml",
+     EV_HEAD "questions:\n  - id: c\n    type: choice\n    text: {nl: Wat?}\n    choices:\n"
+             "      - id: a\n        text: {nl: A}\n" ONE_T,
+     "events/a.yaml:9: question 'c': give at least 2 choices"},
+    {"questions not a list", "events/a.yaml", EV_HEAD "questions: {q1: x}\n" ONE_T,
+     "events/a.yaml:4: life event 'ev': 'questions' must be a list"},
+    {"bad deadline amount", "events/a.yaml",
+     EV_HEAD "questions:\n  - id: d\n    type: date\n    text: {nl: W?}\n    moment: {nl: m}\n"
+             "tasks:\n  - id: t1\n    org: uwv\n    text: {nl: Doe.}\n"
+             "    deadline: {after: d, days: -3}\n",
+     "events/a.yaml:13: task 't1': 'days' must be a whole number from 1 to 3660"},
+    {"organisation without contact", NULL,
+     "organisations:\n  - id: x\n    name: {nl: X}\n    about: {nl: Y}\n",
+     "organisations.yaml:2: organisation 'x': give at least one of phone, website or visit"},
+    {"bad id", "events/a.yaml", "id: Ev-1\ntitle: {nl: T}\nicon: x\n" ONE_Q ONE_T,
+     "events/a.yaml:1: life event: 'id' must be lower-case letters"},
+    {"two documents", "events/a.yaml", EV_HEAD ONE_Q ONE_T "---\nid: other\n",
+     "events/a.yaml:12: only one YAML document per file"},
+};
+
+static void broken_file_is_reported(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const broken_case *bc = &cases[i];
+        content *c = content_new();
+        content_diag d = {0};
+        bool ok;
+        if (bc->file) {
+            ok = content_parse_orgs(c, "organisations.yaml", FIXTURE_ORGS, sizeof FIXTURE_ORGS - 1,
+                                    &d);
+            assert_true(ok);
+            ok = content_parse_event(c, bc->file, bc->text, strlen(bc->text), &d);
+        } else {
+            ok = content_parse_orgs(c, "organisations.yaml", bc->text, strlen(bc->text), &d);
+        }
+        if (ok)
+            ok = content_validate(c, &d);
+        if (ok || !d.text || !strstr(d.text, bc->expect)) {
+            fprintf(stderr, "case '%s': expected\n  %s\ngot:\n%s\n", bc->name, bc->expect,
+                    d.text ? d.text : "(nothing)");
+            fail();
+        }
+        content_diag_free(&d);
+        content_free(c);
+    }
+}
+
+static void duplicate_event_ids_across_files(void **state)
+{
+    (void)state;
+    content *c = content_new();
+    content_diag d = {0};
+    assert_true(content_parse_orgs(c, "o.yaml", FIXTURE_ORGS, sizeof FIXTURE_ORGS - 1, &d));
+    assert_true(content_parse_event(c, "events/a.yaml", FIXTURE_JOB, sizeof FIXTURE_JOB - 1, &d));
+    assert_false(content_parse_event(c, "events/b.yaml", FIXTURE_JOB, sizeof FIXTURE_JOB - 1, &d));
+    assert_non_null(strstr(d.text, "events/b.yaml:1: life event 'job_loss': this id is also used "
+                                   "by events/a.yaml"));
+    content_diag_free(&d);
+    content_free(c);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void load_dir_reads_every_event_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/loket-content-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char p[256];
+    snprintf(p, sizeof p, "%s/organisations.yaml", dir);
+    write_file(p, FIXTURE_ORGS);
+    snprintf(p, sizeof p, "%s/events", dir);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/events/moving.yaml", dir);
+    write_file(p, FIXTURE_MOVING);
+    snprintf(p, sizeof p, "%s/events/job.yaml", dir);
+    write_file(p, FIXTURE_JOB);
+    snprintf(p, sizeof p, "%s/events/notes.txt", dir); /* not content: ignored */
+    write_file(p, "hello");
+    content_diag d = {0};
+    content *c = content_load_dir(dir, &d);
+    assert_non_null(c);
+    assert_int_equal(c->n_events, 2);
+    content_free(c);
+
+    /* one broken file: nothing is loaded, the file is named */
+    snprintf(p, sizeof p, "%s/events/job.yaml", dir);
+    write_file(p, "id: job\n  bad: [\n");
+    c = content_load_dir(dir, &d);
+    assert_null(c);
+    assert_non_null(strstr(d.text, "events/job.yaml:"));
+    content_diag_free(&d);
+
+    /* a missing organisations file */
+    snprintf(p, sizeof p, "%s/organisations.yaml", dir);
+    unlink(p);
+    c = content_load_dir(dir, &d);
+    assert_null(c);
+    assert_non_null(strstr(d.text, "organisations.yaml: cannot open"));
+    content_diag_free(&d);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void coverage_counts_translations(void **state)
+{
+    (void)state;
+    content *c = fixture_content();
+    int present, total;
+    content_diag missing = {0};
+    content_coverage(c, LANG_NL, &present, &total, NULL);
+    assert_int_equal(present, total);
+    content_coverage(c, LANG_EN, &present, &total, &missing);
+    /* job_loss has only Dutch: title, question, task */
+    assert_int_equal(total - present, 3);
+    assert_int_equal(missing.count, 3);
+    assert_non_null(strstr(missing.text, "life event 'job_loss' title"));
+    content_diag_free(&missing);
+    content_free(c);
+}
+
+static void site_fills_municipality(void **state)
+{
+    (void)state;
+    content *c = fixture_content();
+    content_apply_site(c, "Gemeente Utrecht", "14 030", "www.utrecht.nl", "Stadsplateau 1");
+    const organisation *g = &c->orgs[content_find_org(c, "gemeente")];
+    assert_string_equal(ltext_get(&g->name, LANG_EN), "Gemeente Utrecht");
+    assert_string_equal(g->phone, "14 030");
+    const organisation *t = &c->orgs[content_find_org(c, "toeslagen")];
+    assert_string_equal(t->phone, "0800 0543"); /* untouched */
+    content_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(valid_fixture_loads),
+        cmocka_unit_test(broken_file_is_reported),
+        cmocka_unit_test(duplicate_event_ids_across_files),
+        cmocka_unit_test(load_dir_reads_every_event_file),
+        cmocka_unit_test(coverage_counts_translations),
+        cmocka_unit_test(site_fills_municipality),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

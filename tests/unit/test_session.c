@@ -1,0 +1,455 @@
+/* The session state machine: every transition, hand-off from every screen, the inactivity
+ * timeout and the wipe. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/handoff.h"
+#include "core/session.h"
+#include "fixture.h"
+
+static content *C;
+static const civil_date TODAY = {2026, 11, 28};
+enum { EV_JOB = 0, EV_MOVING = 1 };
+
+static int setup(void **state)
+{
+    (void)state;
+    C = fixture_content();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    content_free(C);
+    return 0;
+}
+
+static effects FX;
+
+static void act(session *s, action a)
+{
+    FX.n = 0;
+    session_apply(s, &a, &FX);
+}
+
+static void act_k(session *s, action_kind k, int arg)
+{
+    act(s, (action){.kind = k, .arg = arg});
+}
+
+static void tick_to(session *s, uint64_t ms)
+{
+    act(s, (action){.kind = ACT_TICK, .now_ms = ms, .today = TODAY});
+}
+
+static void new_session(session *s)
+{
+    session_config cfg;
+    session_config_defaults(&cfg);
+    session_init(s, C, &cfg, 1000, TODAY);
+}
+
+/* welcome -> events -> moving -> date question */
+static void to_first_question(session *s)
+{
+    new_session(s);
+    act_k(s, ACT_START, 0);
+    act_k(s, ACT_CHOOSE_EVENT, EV_MOVING);
+}
+
+static bool has_effect(effect_kind k)
+{
+    for (int i = 0; i < FX.n; i++)
+        if (FX.items[i].kind == k)
+            return true;
+    return false;
+}
+
+static void starts_on_welcome_wiped(void **state)
+{
+    (void)state;
+    session s;
+    new_session(&s);
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    assert_true(session_is_wiped(&s));
+    assert_int_equal(session_next_timer_ms(&s), UINT32_MAX); /* idle kiosk: no timers */
+}
+
+static void full_journey(void **state)
+{
+    (void)state;
+    session s;
+    to_first_question(&s);
+    assert_int_equal(s.screen, SCREEN_QUESTION);
+    assert_int_equal(s.data.question, 0);
+    assert_int_equal(s.data.picker_y, 2026);
+    assert_int_equal(s.data.picker_m, 11);
+    /* a known date cannot be answered without a date */
+    act_k(&s, ACT_ANSWER, DATE_KNOWN);
+    assert_int_equal(s.data.question, 0);
+    act(&s, (action){.kind = ACT_PICK_DATE, .today = {2026, 12, 29}});
+    assert_int_equal(s.data.question, 1);
+    act_k(&s, ACT_ANSWER, YESNO_YES);
+    assert_int_equal(s.data.question, 2); /* income: asked because renting = yes */
+    act_k(&s, ACT_ANSWER, 0);             /* low */
+    assert_int_equal(s.screen, SCREEN_OVERVIEW);
+    assert_int_equal(s.data.ov.n_items, 3);
+    act_k(&s, ACT_TO_NEXT_STEP, 0);
+    assert_int_equal(s.screen, SCREEN_NEXT_STEP);
+    act_k(&s, ACT_PRINT, 0);
+    assert_true(has_effect(EFFECT_PRINT));
+    assert_int_equal(FX.items[0].journey.answers[1], YESNO_YES);
+    assert_int_equal(FX.items[0].journey.dates[0].d, 29);
+    uint32_t req = FX.items[0].request;
+    assert_int_equal(s.data.print, PRINT_BUSY);
+    act_k(&s, ACT_PRINT, 0); /* no second job while one is busy */
+    assert_int_equal(FX.n, 0);
+    act(&s, (action){.kind = ACT_PRINT_RESULT, .arg = (int)req + 7, .ok = true}); /* stale */
+    assert_int_equal(s.data.print, PRINT_BUSY);
+    act(&s, (action){.kind = ACT_PRINT_RESULT, .arg = (int)req, .ok = true});
+    assert_int_equal(s.data.print, PRINT_DONE);
+    act_k(&s, ACT_DONE, 0);
+    assert_int_equal(s.screen, SCREEN_GOODBYE);
+    assert_true(has_effect(EFFECT_SESSION_ENDED));
+    assert_true(session_is_wiped(&s)); /* wiped on arrival at goodbye */
+    tick_to(&s, s.now_ms + 14000);
+    assert_int_equal(s.screen, SCREEN_GOODBYE);
+    tick_to(&s, s.now_ms + 2000);
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+}
+
+static void skipped_question_and_failed_print(void **state)
+{
+    (void)state;
+    session s;
+    to_first_question(&s);
+    act_k(&s, ACT_ANSWER, DATE_UNKNOWN);
+    act_k(&s, ACT_ANSWER, YESNO_NO); /* income is skipped */
+    assert_int_equal(s.screen, SCREEN_OVERVIEW);
+    assert_int_equal(s.data.j.answers[2], -1);
+    act_k(&s, ACT_TO_NEXT_STEP, 0);
+    act_k(&s, ACT_PRINT, 0);
+    act(&s, (action){.kind = ACT_PRINT_RESULT, .arg = (int)FX.items[0].request, .ok = false});
+    assert_int_equal(s.data.print, PRINT_FAILED);
+    act_k(&s, ACT_PRINT, 0); /* a retry is possible */
+    assert_true(has_effect(EFFECT_PRINT));
+}
+
+static void no_printer_means_no_print(void **state)
+{
+    (void)state;
+    session s;
+    session_config cfg;
+    session_config_defaults(&cfg);
+    cfg.has_printer = false;
+    session_init(&s, C, &cfg, 0, TODAY);
+    act_k(&s, ACT_START, 0);
+    act_k(&s, ACT_CHOOSE_EVENT, EV_JOB);
+    act_k(&s, ACT_ANSWER, YESNO_YES);
+    act_k(&s, ACT_TO_NEXT_STEP, 0);
+    assert_int_equal(s.data.print, PRINT_UNAVAILABLE);
+    act_k(&s, ACT_PRINT, 0);
+    assert_int_equal(FX.n, 0);
+}
+
+static void back_from_every_screen(void **state)
+{
+    (void)state;
+    session s;
+    to_first_question(&s);
+    act(&s, (action){.kind = ACT_PICK_DATE, .today = {2026, 12, 1}});
+    act_k(&s, ACT_ANSWER, YESNO_YES);
+    act_k(&s, ACT_ANSWER, 1);
+    act_k(&s, ACT_TO_NEXT_STEP, 0);
+    act_k(&s, ACT_BACK, 0); /* next step -> overview */
+    assert_int_equal(s.screen, SCREEN_OVERVIEW);
+    act_k(&s, ACT_BACK, 0); /* overview -> last question, answer kept */
+    assert_int_equal(s.screen, SCREEN_QUESTION);
+    assert_int_equal(s.data.question, 2);
+    assert_int_equal(s.data.j.answers[2], 1);
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.data.question, 1);
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.data.question, 0);
+    /* the date picker opens on the month of the date given */
+    assert_int_equal(s.data.picker_m, 12);
+    act_k(&s, ACT_BACK, 0); /* first question -> life events */
+    assert_int_equal(s.screen, SCREEN_EVENTS);
+    assert_int_equal(s.data.j.event, -1);
+    act_k(&s, ACT_BACK, 0); /* life events -> welcome, wiped */
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    assert_true(session_is_wiped(&s));
+    /* goodbye: back means "start again" */
+    to_first_question(&s);
+    act_k(&s, ACT_DONE, 0);
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+}
+
+static void changed_answer_forgets_later_ones(void **state)
+{
+    (void)state;
+    session s;
+    to_first_question(&s);
+    act_k(&s, ACT_ANSWER, DATE_UNKNOWN);
+    act_k(&s, ACT_ANSWER, YESNO_YES);
+    act_k(&s, ACT_ANSWER, 0);
+    act_k(&s, ACT_BACK, 0);
+    act_k(&s, ACT_BACK, 0); /* renting */
+    act_k(&s, ACT_ANSWER, YESNO_NO);
+    assert_int_equal(s.screen, SCREEN_OVERVIEW);
+    assert_int_equal(s.data.j.answers[2], -1); /* income no longer counts */
+    for (int i = 0; i < s.data.ov.n_groups; i++)
+        for (int k = 0; k < s.data.ov.groups[i].n_items; k++)
+            assert_string_not_equal(
+                C->events[EV_MOVING].tasks[s.data.ov.groups[i].items[k].task].id, "remission");
+}
+
+static void date_picker_months_are_bounded(void **state)
+{
+    (void)state;
+    session s;
+    to_first_question(&s);
+    act_k(&s, ACT_PICKER_MONTH, 1);
+    assert_int_equal(s.data.picker_m, 12);
+    act_k(&s, ACT_PICKER_MONTH, 1);
+    assert_int_equal(s.data.picker_y, 2027);
+    assert_int_equal(s.data.picker_m, 1);
+    for (int i = 0; i < 40; i++)
+        act_k(&s, ACT_PICKER_MONTH, -1);
+    assert_int_equal(s.data.picker_y, 2024); /* at most two years back */
+    assert_int_equal(s.data.picker_m, 11);
+    act(&s, (action){.kind = ACT_PICK_DATE, .today = {2026, 2, 30}}); /* invalid date */
+    assert_int_equal(s.data.question, 0);
+}
+
+static void language_switch_keeps_answers(void **state)
+{
+    (void)state;
+    session s;
+    to_first_question(&s);
+    act_k(&s, ACT_ANSWER, DATE_UNKNOWN);
+    act_k(&s, ACT_SET_LANG, LANG_EN);
+    assert_int_equal(s.data.j.lang, LANG_EN);
+    assert_int_equal(s.data.j.answers[0], DATE_UNKNOWN);
+    assert_int_equal(s.data.question, 1);
+    act_k(&s, ACT_SET_LANG, LANG_AR); /* not offered by this configuration */
+    assert_int_equal(s.data.j.lang, LANG_EN);
+}
+
+/* Drives a fresh session to each screen in turn. */
+static void go_to(session *s, screen_id target)
+{
+    new_session(s);
+    if (target == SCREEN_WELCOME)
+        return;
+    act_k(s, ACT_START, 0);
+    if (target == SCREEN_EVENTS)
+        return;
+    act_k(s, ACT_CHOOSE_EVENT, EV_MOVING);
+    act(s, (action){.kind = ACT_PICK_DATE, .today = {2026, 12, 10}});
+    if (target == SCREEN_QUESTION)
+        return;
+    act_k(s, ACT_ANSWER, YESNO_NO);
+    if (target == SCREEN_OVERVIEW)
+        return;
+    act_k(s, ACT_TO_NEXT_STEP, 0);
+    if (target == SCREEN_NEXT_STEP)
+        return;
+    act_k(s, ACT_DONE, 0);
+}
+
+static void handoff_from_every_screen(void **state)
+{
+    (void)state;
+    const screen_id screens[] = {SCREEN_WELCOME,  SCREEN_EVENTS,    SCREEN_QUESTION,
+                                 SCREEN_OVERVIEW, SCREEN_NEXT_STEP, SCREEN_GOODBYE};
+    for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++) {
+        session s;
+        go_to(&s, screens[i]);
+        assert_int_equal(s.screen, screens[i]);
+        session_data before = s.data;
+        act_k(&s, ACT_HANDOFF, 0);
+        assert_true(has_effect(EFFECT_HANDOFF));
+        const effect *e = &FX.items[0];
+        assert_int_equal(e->journey.screen, screens[i]);
+        assert_true(s.data.handoff_shown);
+        assert_int_equal(s.data.handoff, HANDOFF_SENDING);
+        /* the answers are still there, and travel with the request */
+        assert_memory_equal(before.j.answers, s.data.j.answers, sizeof before.j.answers);
+        assert_memory_equal(e->journey.answers, s.data.j.answers, sizeof before.j.answers);
+        handoff_request req;
+        handoff_request_build(C, &e->journey, "zuil-1", e->request, &req);
+        if (screens[i] >= SCREEN_QUESTION && screens[i] != SCREEN_GOODBYE) {
+            assert_string_equal(req.event_id, "moving");
+            assert_string_equal(req.answers[0].question, "move_date");
+            assert_string_equal(req.answers[0].answer, "2026-12-10");
+        } else {
+            assert_string_equal(req.event_id, "");
+        }
+        assert_string_equal(req.kiosk_id, "zuil-1");
+        uint32_t r = e->request;
+        act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = true});
+        assert_int_equal(s.data.handoff, HANDOFF_SENT);
+        act_k(&s, ACT_HANDOFF_CLOSE, 0);
+        assert_false(s.data.handoff_shown);
+        if (screens[i] != SCREEN_GOODBYE)
+            assert_int_equal(s.screen, screens[i]); /* where the citizen was */
+    }
+}
+
+static void handoff_failure_can_be_retried(void **state)
+{
+    (void)state;
+    session s;
+    go_to(&s, SCREEN_OVERVIEW);
+    act_k(&s, ACT_HANDOFF, 0);
+    uint32_t r = FX.items[0].request;
+    act_k(&s, ACT_HANDOFF, 0); /* pressed twice while sending: one request */
+    assert_int_equal(FX.n, 0);
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = false});
+    assert_int_equal(s.data.handoff, HANDOFF_FAILED);
+    act_k(&s, ACT_HANDOFF, 0);
+    assert_true(has_effect(EFFECT_HANDOFF));
+    assert_int_not_equal(FX.items[0].request, r);
+}
+
+static void timeout_warns_then_wipes(void **state)
+{
+    (void)state;
+    session s;
+    to_first_question(&s);
+    act(&s, (action){.kind = ACT_PICK_DATE, .today = {2026, 12, 10}});
+    uint64_t t = s.now_ms;
+    assert_int_equal(session_next_timer_ms(&s), 60000);
+    tick_to(&s, t + 59999);
+    assert_false(s.warning);
+    tick_to(&s, t + 60000);
+    assert_true(s.warning);
+    assert_int_equal(session_warning_seconds_left(&s), 30);
+    assert_true(session_next_timer_ms(&s) <= 1000); /* the countdown is redrawn each second */
+    /* a stray touch behind the warning does not count as "still here" */
+    act_k(&s, ACT_INPUT, 0);
+    act_k(&s, ACT_ANSWER, YESNO_YES);
+    assert_true(s.warning);
+    assert_int_equal(s.data.question, 1);
+    tick_to(&s, t + 60000 + 29999);
+    assert_int_equal(session_warning_seconds_left(&s), 1);
+    assert_int_equal(s.screen, SCREEN_QUESTION);
+    tick_to(&s, t + 90000);
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    assert_false(s.warning);
+    assert_true(has_effect(EFFECT_SESSION_ENDED));
+    assert_int_equal(FX.items[0].end_reason, END_TIMEOUT);
+    /* memory holds no answer afterwards */
+    assert_true(session_is_wiped(&s));
+    for (int i = 0; i < CONTENT_MAX_QUESTIONS; i++) {
+        assert_int_equal(s.data.j.answers[i], -1);
+        assert_int_equal(s.data.j.dates[i].y, 0);
+    }
+    assert_int_equal(s.data.j.event, -1);
+    assert_int_equal(s.data.ov.n_items, 0);
+}
+
+static void still_here_extends_at_least_ten_times(void **state)
+{
+    (void)state;
+    session s;
+    session_config cfg;
+    session_config_defaults(&cfg);
+    cfg.max_extensions = 10;
+    session_init(&s, C, &cfg, 0, TODAY);
+    act_k(&s, ACT_START, 0);
+    uint64_t t = 0;
+    for (int i = 0; i < 10; i++) {
+        t += 60000;
+        tick_to(&s, t);
+        assert_true(s.warning);
+        t += 25000; /* 25 s into the warning */
+        tick_to(&s, t);
+        act_k(&s, ACT_STILL_HERE, 0);
+        assert_false(s.warning);
+        assert_int_equal(s.screen, SCREEN_EVENTS);
+    }
+    t += 60000;
+    tick_to(&s, t);
+    act_k(&s, ACT_STILL_HERE, 0); /* the eleventh time: the limit is reached */
+    assert_true(s.warning);
+    tick_to(&s, t + 30000);
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    /* configurations below WCAG's minimum are raised */
+    cfg.max_extensions = 3;
+    cfg.warning_ms = 5000;
+    session_init(&s, C, &cfg, 0, TODAY);
+    assert_int_equal(s.cfg.max_extensions, 10);
+    assert_int_equal(s.cfg.warning_ms, 20000);
+}
+
+static void handoff_message_on_welcome_times_out(void **state)
+{
+    (void)state;
+    session s;
+    new_session(&s);
+    act_k(&s, ACT_HANDOFF, 0);
+    assert_int_not_equal(session_next_timer_ms(&s), UINT32_MAX);
+    tick_to(&s, s.now_ms + 60000);
+    tick_to(&s, s.now_ms + 30000);
+    assert_false(s.data.handoff_shown);
+}
+
+static void version_changes_only_when_visible(void **state)
+{
+    (void)state;
+    session s;
+    to_first_question(&s);
+    uint32_t v = s.version;
+    tick_to(&s, s.now_ms + 10); /* nothing visible changes */
+    assert_int_equal(s.version, v);
+    act_k(&s, ACT_INPUT, 0);
+    assert_int_equal(s.version, v);
+    act_k(&s, ACT_PICKER_MONTH, 1);
+    assert_int_not_equal(s.version, v);
+}
+
+static void out_of_order_without_content(void **state)
+{
+    (void)state;
+    session s;
+    session_config cfg;
+    session_config_defaults(&cfg);
+    session_init(&s, NULL, &cfg, 0, TODAY);
+    assert_int_equal(s.screen, SCREEN_OUT_OF_ORDER);
+    act_k(&s, ACT_START, 0);
+    assert_int_equal(s.screen, SCREEN_OUT_OF_ORDER);
+    act_k(&s, ACT_HANDOFF, 0);
+    assert_true(has_effect(EFFECT_HANDOFF));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(starts_on_welcome_wiped),
+        cmocka_unit_test(full_journey),
+        cmocka_unit_test(skipped_question_and_failed_print),
+        cmocka_unit_test(no_printer_means_no_print),
+        cmocka_unit_test(back_from_every_screen),
+        cmocka_unit_test(changed_answer_forgets_later_ones),
+        cmocka_unit_test(date_picker_months_are_bounded),
+        cmocka_unit_test(language_switch_keeps_answers),
+        cmocka_unit_test(handoff_from_every_screen),
+        cmocka_unit_test(handoff_failure_can_be_retried),
+        cmocka_unit_test(timeout_warns_then_wipes),
+        cmocka_unit_test(still_here_extends_at_least_ten_times),
+        cmocka_unit_test(handoff_message_on_welcome_times_out),
+        cmocka_unit_test(version_changes_only_when_visible),
+        cmocka_unit_test(out_of_order_without_content),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

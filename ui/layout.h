@@ -1,0 +1,103 @@
+/* A screen as data: the list of widgets a state produces. The same list is drawn, hit-tested
+ * for taps and script commands, and written to the render log, so tests see what a person
+ * sees. Screens build it; they never change the session. */
+#ifndef LOKET_UI_LAYOUT_H
+#define LOKET_UI_LAYOUT_H
+
+#include <SDL.h>
+#include <stdbool.h>
+
+#include "core/session.h"
+#include "text.h"
+#include "theme.h"
+
+#define LAYOUT_MAX_WIDGETS 512
+#define LAYOUT_STRINGS (64 * 1024)
+
+typedef enum { W_PANEL, W_BUTTON, W_TEXT, W_ICON } widget_kind;
+typedef enum {
+    BTN_PRIMARY,
+    BTN_SECONDARY,
+    BTN_HANDOFF,
+    BTN_CHOSEN,
+    BTN_TILE,
+    BTN_DAY,
+    BTN_DAY_TODAY,
+} button_style;
+
+typedef struct {
+    widget_kind kind;
+    SDL_Rect r;
+    int layer;        /* 0 screen, 1 overlay: taps reach only the top layer */
+    const char *id;   /* buttons: stable id for scripts and tests */
+    const char *text; /* W_TEXT: one line; W_BUTTON: its spoken/visible label */
+    const char *icon; /* W_ICON: pictogram name */
+    int px;           /* W_TEXT: pixel size */
+    bool bold;
+    SDL_Color fg, bg; /* W_TEXT: colours; W_PANEL/W_BUTTON: fill (bg) and border (fg) */
+    int border;       /* border width in px */
+    button_style style;
+    action act; /* W_BUTTON: what a tap does */
+} widget;
+
+typedef struct {
+    int n;
+    widget w[LAYOUT_MAX_WIDGETS];
+    size_t used;
+    char strings[LAYOUT_STRINGS];
+    int layer;
+    int W, H;
+    bool rtl;
+    const session *s;
+    const theme *th;
+    ui_text *tx;
+    lang_id lang;
+    int pages; /* overview: number of pages at this size */
+} layout;
+
+typedef enum { ALIGN_START, ALIGN_CENTER } text_align;
+
+void layout_begin(layout *L, const session *s, const theme *th, ui_text *tx, int W, int H);
+/* Copies a string into the layout (valid until the next layout_begin). */
+const char *layout_str(layout *L, const char *s);
+const char *layout_printf(layout *L, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+widget *layout_add(layout *L, widget_kind kind, SDL_Rect r);
+void layout_panel(layout *L, SDL_Rect r, SDL_Color fill, SDL_Color border, int border_w);
+/* Wrapped text in a column; returns the height used. */
+int layout_text(layout *L, int x, int y, int w, int px, bool bold, SDL_Color fg, SDL_Color bg,
+                text_align align, const char *s);
+/* Height that layout_text would use. */
+int layout_text_height(layout *L, int w, int px, bool bold, const char *s);
+/* A button with a label (wrapped, centred or start-aligned with an icon). */
+void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,
+                   button_style style, action act);
+void layout_icon(layout *L, SDL_Rect r, const char *icon);
+/* Mirrors every widget horizontally (right-to-left languages). */
+void layout_mirror(layout *L);
+const widget *layout_find(const layout *L, const char *id_or_label);
+const widget *layout_hit(const layout *L, int x, int y);
+int layout_top_layer(const layout *L);
+
+/* The frame around every screen: top bar (back, languages), help bar. Returns the content
+ * area. */
+SDL_Rect chrome_build(layout *L, bool back);
+/* Colours of a button style: fill, text. */
+void button_colors(const theme *th, button_style st, SDL_Color *fill, SDL_Color *fg,
+                   SDL_Color *border);
+
+/* Screens and overlays (one file each). */
+void screen_welcome(layout *L);
+void screen_events(layout *L);
+void screen_question(layout *L);
+void screen_overview(layout *L);
+void screen_next_step(layout *L);
+void screen_goodbye(layout *L);
+void screen_out_of_order(layout *L);
+void overlay_handoff(layout *L);
+void overlay_timeout(layout *L);
+
+#endif

@@ -1,0 +1,130 @@
+/* One question per screen: yes / no / I don't know, a few choices, or a date on a calendar. */
+#include <stdio.h>
+
+#include "content/flow.h"
+#include "core/i18n.h"
+#include "layout.h"
+
+static void date_picker(layout *L, const question *q, int y, SDL_Rect a)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    lang_id lang = L->lang;
+    int py = s->data.picker_y, pm = s->data.picker_m;
+    char month[64];
+    i18n_format_month(lang, py, pm, month, sizeof month);
+    /* month navigation */
+    int nav_w = (int)(28 * th->px_per_mm);
+    layout_button(L, (SDL_Rect){a.x, y, nav_w, th->btn_h}, "month-prev", tr(lang, "Vorige maand"),
+                  NULL, BTN_SECONDARY, (action){.kind = ACT_PICKER_MONTH, .arg = -1});
+    layout_button(L, (SDL_Rect){a.x + a.w - nav_w, y, nav_w, th->btn_h}, "month-next",
+                  tr(lang, "Volgende maand"), NULL, BTN_SECONDARY,
+                  (action){.kind = ACT_PICKER_MONTH, .arg = 1});
+    int mh = layout_text_height(L, a.w - 2 * nav_w, th->px_body, true, month);
+    layout_text(L, a.x + nav_w, y + (th->btn_h - mh) / 2, a.w - 2 * nav_w, th->px_body, true,
+                th->c.text, th->c.bg, ALIGN_CENTER, month);
+    y += th->btn_h + th->gap;
+    int cw = (a.w - 6 * (th->gap / 2)) / 7;
+    for (int d = 0; d < 7; d++)
+        layout_text(L, a.x + d * (cw + th->gap / 2), y, cw, th->px_body, false, th->c.text,
+                    th->c.bg, ALIGN_CENTER, i18n_weekday_short(lang, d));
+    y += text_line_height(L->tx, th->px_body, false) + th->gap / 2;
+    /* room for six weeks and the "don't know" button below */
+    int below = th->btn_h + th->gap;
+    int ch = (a.y + a.h - y - below - 5 * (th->gap / 2)) / 6;
+    if (ch > (int)(20 * th->px_per_mm))
+        ch = (int)(20 * th->px_per_mm);
+    if (ch < th->target)
+        ch = th->target;
+    civil_date first = {py, pm, 1};
+    int lead = date_weekday(first);
+    int dim = date_days_in_month(py, pm);
+    int qi = s->data.question;
+    bool answered = s->data.j.answers[qi] == DATE_KNOWN;
+    civil_date chosen = s->data.j.dates[qi];
+    for (int d = 1; d <= dim; d++) {
+        int cell = lead + d - 1;
+        SDL_Rect r = {a.x + (cell % 7) * (cw + th->gap / 2), y + (cell / 7) * (ch + th->gap / 2),
+                      cw, ch};
+        civil_date day = {py, pm, d};
+        button_style st = BTN_DAY;
+        if (answered && date_cmp(day, chosen) == 0)
+            st = BTN_CHOSEN;
+        else if (date_cmp(day, s->today) == 0)
+            st = BTN_DAY_TODAY;
+        char label[16];
+        snprintf(label, sizeof label, "%d", d);
+        char id[32];
+        snprintf(id, sizeof id, "day:%04d-%02d-%02d", py, pm, d);
+        layout_button(L, r, id, label, NULL, st, (action){.kind = ACT_PICK_DATE, .today = day});
+    }
+    int rows = (lead + dim + 6) / 7;
+    y += rows * (ch + th->gap / 2) + th->gap / 2;
+    layout_button(L, (SDL_Rect){a.x, y, a.w, th->btn_h}, "answer:unknown",
+                  tr(lang, "Ik weet het nog niet"), "unknown",
+                  s->data.j.answers[qi] == DATE_UNKNOWN ? BTN_CHOSEN : BTN_SECONDARY,
+                  (action){.kind = ACT_ANSWER, .arg = DATE_UNKNOWN});
+    (void)q;
+}
+
+void screen_question(layout *L)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    lang_id lang = L->lang;
+    const life_event *e = session_event(s);
+    SDL_Rect a = chrome_build(L, true);
+    if (!e || s->data.question < 0 || s->data.question >= e->n_questions)
+        return;
+    const question *q = &e->questions[s->data.question];
+    int y = a.y;
+    /* where am I: the life event and the question number */
+    y += layout_text(L, a.x, y, a.w, th->px_body, false, th->c.muted, th->c.bg, ALIGN_START,
+                     layout_printf(L, tr(lang, "%s — vraag %d"), ltext_get(&e->title, lang),
+                                   s->data.history_len + 1)) +
+         th->gap;
+    if (s->data.history_len == 0 && ltext_present(&e->intro))
+        y += layout_text(L, a.x, y, a.w, th->px_body, false, th->c.text, th->c.bg, ALIGN_START,
+                         ltext_get(&e->intro, lang)) +
+             th->gap;
+    y += layout_text(L, a.x, y, a.w, th->px_title, true, th->c.text, th->c.bg, ALIGN_START,
+                     ltext_get(&q->text, lang)) +
+         th->gap;
+    if (ltext_present(&q->help))
+        y += layout_text(L, a.x, y, a.w, th->px_body, false, th->c.text, th->c.bg, ALIGN_START,
+                         ltext_get(&q->help, lang)) +
+             th->gap;
+    y += th->gap;
+    if (q->kind == QUESTION_DATE) {
+        date_picker(L, q, y, a);
+        return;
+    }
+    int n = question_n_options(q);
+    int current = s->data.j.answers[s->data.question];
+    for (int o = 0; o < n; o++) {
+        const char *label, *icon = NULL, *id;
+        if (q->kind == QUESTION_YESNO) {
+            static const char *const ids[] = {"answer:yes", "answer:no", "answer:unknown"};
+            static const char *const icons[] = {"yes", "no", "unknown"};
+            label = tr(lang, o == YESNO_YES ? "Ja" : o == YESNO_NO ? "Nee" : "Ik weet het niet");
+            icon = icons[o];
+            id = ids[o];
+        } else if (o < q->n_choices) {
+            label = ltext_get(&q->choices[o].text, lang);
+            id = layout_printf(L, "answer:%s", q->choices[o].id);
+        } else {
+            label = tr(lang, "Ik weet het niet");
+            icon = "unknown";
+            id = "answer:unknown";
+        }
+        int h = layout_text_height(L, a.w - 2 * th->pad - (icon ? th->btn_h : 0), th->px_body, true,
+                                   label) +
+                2 * th->gap;
+        if (h < th->btn_h)
+            h = th->btn_h;
+        layout_button(L, (SDL_Rect){a.x, y, a.w, h}, id, label, icon,
+                      o == current ? BTN_CHOSEN : BTN_SECONDARY,
+                      (action){.kind = ACT_ANSWER, .arg = o});
+        y += h + th->gap;
+    }
+}

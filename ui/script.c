@@ -1,0 +1,135 @@
+#include "script.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    /* an argument may be quoted */
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        s[n - 1] = '\0';
+        s++;
+    }
+    return s;
+}
+
+static bool any_text(const layout *L, const char *needle)
+{
+    for (int i = 0; i < L->n; i++)
+        if (L->w[i].kind == W_TEXT && strstr(L->w[i].text, needle))
+            return true;
+    return false;
+}
+
+int script_run(const char *path, ui *u, const script_host *h, const char *shot_dir, char *err,
+               size_t errcap)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
+        return 1;
+    }
+    char line[1024];
+    int lineno = 0, rc = 0;
+    h->frame(h->ctx);
+#define FAIL(...)                                                                                  \
+    do {                                                                                           \
+        char m_[700];                                                                              \
+        snprintf(m_, sizeof m_, __VA_ARGS__);                                                      \
+        snprintf(err, errcap, "%s:%d: %s", path, lineno, m_);                                      \
+        rc = 1;                                                                                    \
+        goto out;                                                                                  \
+    } while (0)
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *cmd = trim(line);
+        if (!*cmd || *cmd == '#')
+            continue;
+        char *arg = cmd;
+        while (*arg && !isspace((unsigned char)*arg))
+            arg++;
+        if (*arg)
+            *arg++ = '\0';
+        arg = trim(arg);
+        const session *s = h->state(h->ctx);
+        if (!strcmp(cmd, "tap")) {
+            const widget *w;
+            int x, y;
+            if (arg[0] == '@' && sscanf(arg + 1, "%d,%d", &x, &y) == 2)
+                w = ui_hit(u, x, y);
+            else
+                w = ui_find(u, arg);
+            if (!w)
+                FAIL("no control '%s' to tap on screen '%s'", arg, screen_name(s->screen));
+            action a = w->act;
+            h->dispatch(h->ctx, &a);
+        } else if (!strcmp(cmd, "key")) {
+            SDL_Keycode k = SDL_GetKeyFromName(arg);
+            if (k == SDLK_UNKNOWN)
+                FAIL("unknown key '%s'", arg);
+            h->key(h->ctx, k);
+        } else if (!strcmp(cmd, "tick")) {
+            char *end;
+            long ms = strtol(arg, &end, 10);
+            if (*end || ms <= 0)
+                FAIL("tick needs milliseconds > 0");
+            h->advance(h->ctx, (uint64_t)ms);
+        } else if (!strcmp(cmd, "screenshot")) {
+            if (!*arg || strchr(arg, '/'))
+                FAIL("screenshot needs a file name (no folders)");
+            char p[2048], e[256];
+            snprintf(p, sizeof p, "%s/%s", shot_dir ? shot_dir : ".", arg);
+            if (!ui_screenshot(u, p, e, sizeof e))
+                FAIL("%s", e);
+        } else if (!strcmp(cmd, "expect")) {
+            char *what = arg;
+            char *val = what;
+            while (*val && !isspace((unsigned char)*val))
+                val++;
+            if (*val)
+                *val++ = '\0';
+            val = trim(val);
+            const layout *L = ui_layout(u);
+            if (!strcmp(what, "screen")) {
+                if (strcmp(screen_name(s->screen), val))
+                    FAIL("expected screen '%s', but it is '%s'", val, screen_name(s->screen));
+            } else if (!strcmp(what, "text")) {
+                if (!any_text(L, val))
+                    FAIL("expected text '%s' on screen '%s'", val, screen_name(s->screen));
+            } else if (!strcmp(what, "no-text")) {
+                if (any_text(L, val))
+                    FAIL("text '%s' should not be on screen '%s'", val, screen_name(s->screen));
+            } else if (!strcmp(what, "control")) {
+                if (!ui_find(u, val))
+                    FAIL("expected control '%s' on screen '%s'", val, screen_name(s->screen));
+            } else if (!strcmp(what, "no-control")) {
+                if (ui_find(u, val))
+                    FAIL("control '%s' should not be on screen '%s'", val, screen_name(s->screen));
+            } else {
+                FAIL("unknown expectation '%s'", what);
+            }
+        } else if (!strcmp(cmd, "fault")) {
+            char name[64], state[8];
+            if (sscanf(arg, "%63s %7s", name, state) != 2 ||
+                (strcmp(state, "on") && strcmp(state, "off")))
+                FAIL("fault needs a name and on/off");
+            if (!h->fault(h->ctx, name, !strcmp(state, "on")))
+                FAIL("no fault '%s' in this configuration", name);
+        } else {
+            FAIL("unknown command '%s'", cmd);
+        }
+        h->frame(h->ctx);
+    }
+out:
+#undef FAIL
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,41 @@
+/* Scripted mode: replays a script of taps, keys and clock ticks against the real program,
+ * deterministically, writing screenshots and checking what is on screen. Used by UI tests.
+ *
+ *   # comment
+ *   tap <id or label>      tap the control (top layer) with this id or exact label
+ *   tap @<x>,<y>           tap at pixel coordinates
+ *   key <SDL key name>     e.g. Escape, Return
+ *   tick <ms>              let the clock run
+ *   screenshot <file.png>  written into the screenshot directory
+ *   expect screen <name>   welcome, events, question, overview, next_step, goodbye
+ *   expect text <s>        some text on screen contains s
+ *   expect no-text <s>     no text on screen contains s
+ *   expect control <id>    a control with this id (or label) can be tapped
+ *   expect no-control <id>
+ *   fault handoff on|off   the simulated hand-off backend fails / works
+ */
+#ifndef LOKET_UI_SCRIPT_H
+#define LOKET_UI_SCRIPT_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui.h"
+
+typedef struct {
+    void *ctx;
+    void (*dispatch)(void *ctx, const action *a); /* apply, run effects, wait for results */
+    void (*key)(void *ctx, SDL_Keycode key);
+    void (*advance)(void *ctx, uint64_t ms);
+    bool (*fault)(void *ctx, const char *what, bool on);
+    void (*frame)(void *ctx); /* render if changed, log */
+    const session *(*state)(void *ctx);
+} script_host;
+
+/* Returns 0 on success; on failure fills err with "file:line: problem". */
+int script_run(const char *path, ui *u, const script_host *h, const char *shot_dir, char *err,
+               size_t errcap);
+
+#endif

@@ -1,0 +1,45 @@
+/* The kiosk's window: turns session state into pixels and input into actions. It reads the
+ * session and never changes it; it redraws only when the session's version or the window
+ * changed. */
+#ifndef LOKET_UI_H
+#define LOKET_UI_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/session.h"
+#include "layout.h"
+
+typedef struct {
+    bool windowed;
+    bool scripted;     /* software renderer, no vsync: deterministic pixels */
+    int width, height; /* windowed size */
+    double screen_width_mm, view_distance_mm;
+    const char *font_family;
+    const char *icons_dir;
+} ui_options;
+
+typedef struct ui ui;
+
+ui *ui_create(const ui_options *opt, char *err, size_t errcap);
+void ui_destroy(ui *u);
+/* Rebuilds the layout and draws when the session changed (or `force`); returns true if a
+ * frame was presented. */
+bool ui_render(ui *u, const session *s, bool force);
+/* The control under a tap, or NULL. */
+const widget *ui_hit(ui *u, int x, int y);
+/* The control with this id or label on the top layer, or NULL. */
+const widget *ui_find(ui *u, const char *id_or_label);
+const layout *ui_layout(ui *u);
+/* Writes the last frame as PNG. */
+bool ui_screenshot(ui *u, const char *path, char *err, size_t errcap);
+/* Appends the last layout to a render log (one line per text and control). */
+void ui_write_render_log(ui *u, FILE *f, unsigned long frame);
+/* Forgets cached texts (they may hold a citizen's answers). */
+void ui_forget(ui *u);
+unsigned long ui_glyph_renders(ui *u);
+SDL_Window *ui_window(ui *u);
+const theme *ui_theme(ui *u);
+
+#endif
