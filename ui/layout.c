@@ -170,7 +170,14 @@ void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, con
         int isz = r.h * 6 / 10;
         if (isz > (int)(16 * th->px_per_mm))
             isz = (int)(16 * th->px_per_mm);
-        layout_icon(L, (SDL_Rect){r.x + th->pad, r.y + (r.h - isz) / 2, isz, isz}, icon);
+        SDL_Rect ir = {r.x + th->pad, r.y + (r.h - isz) / 2, isz, isz};
+        if (style == BTN_PRIMARY || style == BTN_HANDOFF) {
+            /* pictograms are dark on light: give them a light badge on a dark button */
+            int m = isz / 8;
+            layout_panel(L, (SDL_Rect){ir.x - m, ir.y - m, isz + 2 * m, isz + 2 * m},
+                         th->c.secondary, th->c.secondary, 0);
+        }
+        layout_icon(L, ir, icon);
         x += isz + th->gap;
         w -= isz + th->gap;
         align = ALIGN_START;
@@ -220,6 +227,12 @@ int layout_top_layer(const layout *L)
         if (L->w[i].layer > top)
             top = L->w[i].layer;
     return top;
+}
+
+const char *help_label(const layout *L)
+{
+    return L->s->data.handoff == HANDOFF_SENT ? tr(L->lang, "Er komt een medewerker")
+                                               : tr(L->lang, "Hulp van een medewerker");
 }
 
 SDL_Rect chrome_build(layout *L, bool back)

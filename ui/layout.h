@@ -85,6 +85,8 @@ int layout_top_layer(const layout *L);
 /* The frame around every screen: top bar (back, languages), help bar. Returns the content
  * area. */
 SDL_Rect chrome_build(layout *L, bool back);
+/* The help button's label: it says so once an employee is on the way. */
+const char *help_label(const layout *L);
 /* Colours of a button style: fill, text. */
 void button_colors(const theme *th, button_style st, SDL_Color *fill, SDL_Color *fg,
                    SDL_Color *border);

@@ -47,6 +47,6 @@ void overlay_timeout(layout *L)
     layout_button(L,
                   (SDL_Rect){th->gap, L->H - th->help_h + th->gap / 2, L->W - 2 * th->gap,
                              th->help_h - th->gap},
-                  "handoff", tr(lang, "Hulp van een medewerker"), "help", BTN_HANDOFF,
+                  "handoff", help_label(L), "help", BTN_HANDOFF,
                   (action){.kind = ACT_HANDOFF});
 }

@@ -13,16 +13,17 @@ static void date_picker(layout *L, const question *q, int y, SDL_Rect a)
     int py = s->data.picker_y, pm = s->data.picker_m;
     char month[64];
     i18n_format_month(lang, py, pm, month, sizeof month);
-    /* month navigation */
-    int nav_w = (int)(28 * th->px_per_mm);
-    layout_button(L, (SDL_Rect){a.x, y, nav_w, th->btn_h}, "month-prev", tr(lang, "Vorige maand"),
-                  NULL, BTN_SECONDARY, (action){.kind = ACT_PICKER_MONTH, .arg = -1});
-    layout_button(L, (SDL_Rect){a.x + a.w - nav_w, y, nav_w, th->btn_h}, "month-next",
-                  tr(lang, "Volgende maand"), NULL, BTN_SECONDARY,
+    /* the month, then big buttons to go a month back or forward */
+    y += layout_text(L, a.x, y, a.w, th->px_body, true, th->c.text, th->c.bg, ALIGN_CENTER,
+                     month) +
+         th->gap / 2;
+    int nav_w = (a.w - th->gap) / 2;
+    layout_button(L, (SDL_Rect){a.x, y, nav_w, th->btn_h}, "month-prev",
+                  tr(lang, "Vorige maand"), "back", BTN_SECONDARY,
+                  (action){.kind = ACT_PICKER_MONTH, .arg = -1});
+    layout_button(L, (SDL_Rect){a.x + nav_w + th->gap, y, nav_w, th->btn_h}, "month-next",
+                  tr(lang, "Volgende maand"), "forward", BTN_SECONDARY,
                   (action){.kind = ACT_PICKER_MONTH, .arg = 1});
-    int mh = layout_text_height(L, a.w - 2 * nav_w, th->px_body, true, month);
-    layout_text(L, a.x + nav_w, y + (th->btn_h - mh) / 2, a.w - 2 * nav_w, th->px_body, true,
-                th->c.text, th->c.bg, ALIGN_CENTER, month);
     y += th->btn_h + th->gap;
     int cw = (a.w - 6 * (th->gap / 2)) / 7;
     for (int d = 0; d < 7; d++)
@@ -106,7 +107,9 @@ void screen_question(layout *L)
         if (q->kind == QUESTION_YESNO) {
             static const char *const ids[] = {"answer:yes", "answer:no", "answer:unknown"};
             static const char *const icons[] = {"yes", "no", "unknown"};
-            label = tr(lang, o == YESNO_YES ? "Ja" : o == YESNO_NO ? "Nee" : "Ik weet het niet");
+            label = o == YESNO_YES  ? tr(lang, "Ja")
+                    : o == YESNO_NO ? tr(lang, "Nee")
+                                    : tr(lang, "Ik weet het niet");
             icon = icons[o];
             id = ids[o];
         } else if (o < q->n_choices) {

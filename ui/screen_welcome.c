@@ -7,7 +7,7 @@ void screen_welcome(layout *L)
     const theme *th = L->th;
     lang_id lang = L->lang;
     SDL_Rect a = chrome_build(L, false);
-    int y = a.y + th->pad;
+    int y = a.y + a.h / 8;
     y += layout_text(L, a.x, y, a.w, th->px_title, true, th->c.text, th->c.bg, ALIGN_CENTER,
                      tr(lang, "Welkom")) +
          th->gap;

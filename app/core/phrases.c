@@ -58,9 +58,9 @@ void phrase_answer(lang_id lang, const question *q, int option, civil_date date,
     switch (q->kind) {
     case QUESTION_YESNO:
         snprintf(buf, cap, "%s",
-                 tr(lang, option == YESNO_YES  ? "Ja"
-                          : option == YESNO_NO ? "Nee"
-                                               : "Ik weet het niet"));
+                 option == YESNO_YES  ? tr(lang, "Ja")
+                 : option == YESNO_NO ? tr(lang, "Nee")
+                                      : tr(lang, "Ik weet het niet"));
         break;
     case QUESTION_DATE:
         if (option == DATE_KNOWN)
