@@ -47,6 +47,5 @@ void overlay_timeout(layout *L)
     layout_button(L,
                   (SDL_Rect){th->gap, L->H - th->help_h + th->gap / 2, L->W - 2 * th->gap,
                              th->help_h - th->gap},
-                  "handoff", help_label(L), "help", BTN_HANDOFF,
-                  (action){.kind = ACT_HANDOFF});
+                  "handoff", help_label(L), "help", BTN_HANDOFF, (action){.kind = ACT_HANDOFF});
 }

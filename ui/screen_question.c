@@ -14,13 +14,11 @@ static void date_picker(layout *L, const question *q, int y, SDL_Rect a)
     char month[64];
     i18n_format_month(lang, py, pm, month, sizeof month);
     /* the month, then big buttons to go a month back or forward */
-    y += layout_text(L, a.x, y, a.w, th->px_body, true, th->c.text, th->c.bg, ALIGN_CENTER,
-                     month) +
+    y += layout_text(L, a.x, y, a.w, th->px_body, true, th->c.text, th->c.bg, ALIGN_CENTER, month) +
          th->gap / 2;
     int nav_w = (a.w - th->gap) / 2;
-    layout_button(L, (SDL_Rect){a.x, y, nav_w, th->btn_h}, "month-prev",
-                  tr(lang, "Vorige maand"), "back", BTN_SECONDARY,
-                  (action){.kind = ACT_PICKER_MONTH, .arg = -1});
+    layout_button(L, (SDL_Rect){a.x, y, nav_w, th->btn_h}, "month-prev", tr(lang, "Vorige maand"),
+                  "back", BTN_SECONDARY, (action){.kind = ACT_PICKER_MONTH, .arg = -1});
     layout_button(L, (SDL_Rect){a.x + nav_w + th->gap, y, nav_w, th->btn_h}, "month-next",
                   tr(lang, "Volgende maand"), "forward", BTN_SECONDARY,
                   (action){.kind = ACT_PICKER_MONTH, .arg = 1});

@@ -116,6 +116,14 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
             } else {
                 FAIL("unknown expectation '%s'", what);
             }
+        } else if (!strcmp(cmd, "redraw")) {
+            if (!strcmp(arg, "cold"))
+                ui_redraw_cold(u, s);
+            else if (!*arg)
+                ui_redraw(u, s);
+            else
+                FAIL("redraw takes nothing or 'cold'");
+            h->logframe(h->ctx);
         } else if (!strcmp(cmd, "fault")) {
             char name[64], state[8];
             if (sscanf(arg, "%63s %7s", name, state) != 2 ||

@@ -13,6 +13,7 @@
  *   expect control <id>    a control with this id (or label) can be tapped
  *   expect no-control <id>
  *   fault handoff on|off   the simulated hand-off backend fails / works
+ *   redraw [cold]          draw the unchanged screen again (cold: with an empty text cache)
  */
 #ifndef LOKET_UI_SCRIPT_H
 #define LOKET_UI_SCRIPT_H
@@ -30,7 +31,8 @@ typedef struct {
     void (*key)(void *ctx, SDL_Keycode key);
     void (*advance)(void *ctx, uint64_t ms);
     bool (*fault)(void *ctx, const char *what, bool on);
-    void (*frame)(void *ctx); /* render if changed, log */
+    void (*frame)(void *ctx);    /* render if changed, log */
+    void (*logframe)(void *ctx); /* log the frame just drawn */
     const session *(*state)(void *ctx);
 } script_host;
 

@@ -144,6 +144,18 @@ bool ui_render(ui *u, const session *s, bool force)
     return true;
 }
 
+/* Separate functions, so that callgrind can count exactly one redraw (--toggle-collect). */
+void ui_redraw(ui *u, const session *s)
+{
+    ui_render(u, s, true);
+}
+
+void ui_redraw_cold(ui *u, const session *s)
+{
+    text_cache_clear(u->tx);
+    ui_render(u, s, true);
+}
+
 const widget *ui_hit(ui *u, int x, int y)
 {
     /* window coordinates -> renderer pixels (high-DPI) */
@@ -195,15 +207,16 @@ void ui_write_render_log(ui *u, FILE *f, unsigned long frame)
     const layout *L = u->L;
     const session *s = L->s;
     fprintf(f,
-            "frame\t%lu\tscreen=%s\tlang=%s\twidth=%d\theight=%d\tpxmm=%.3f\tlayer=%d\t"
-            "warning=%d\thandoff=%d\tprint=%d\tpages=%d\n",
+            "frame\t%lu\tscreen=%s\tlang=%s\twidth=%d\theight=%d\tpxmm=%.4f\tcapratio=%.4f\t"
+            "layer=%d\twarning=%d\thandoff=%d\tprint=%d\tpages=%d\tglyphs=%lu\n",
             frame, screen_name(s->screen), lang_get(L->lang)->code, L->W, L->H, u->th.px_per_mm,
-            layout_top_layer(L), s->warning, (int)s->data.handoff, (int)s->data.print, L->pages);
+            text_cap_ratio(u->tx), layout_top_layer(L), s->warning, (int)s->data.handoff,
+            (int)s->data.print, L->pages, text_render_count(u->tx));
     for (int i = 0; i < L->n; i++) {
         const widget *w = &L->w[i];
         if (w->kind == W_BUTTON) {
-            fprintf(f, "control\t%s\t%d\t%d\t%d\t%d\t%d\t", w->id, w->r.x, w->r.y, w->r.w, w->r.h,
-                    w->layer);
+            fprintf(f, "control\t%s\t%d\t%d\t%d\t%d\t%d\t%02x%02x%02x\t%d\t", w->id, w->r.x, w->r.y,
+                    w->r.w, w->r.h, w->layer, w->bg.r, w->bg.g, w->bg.b, w->border);
             put_field(f, w->text);
             fputc('\n', f);
         } else if (w->kind == W_TEXT) {

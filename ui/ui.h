@@ -27,6 +27,10 @@ void ui_destroy(ui *u);
 /* Rebuilds the layout and draws when the session changed (or `force`); returns true if a
  * frame was presented. */
 bool ui_render(ui *u, const session *s, bool force);
+/* Draws the current state again although nothing changed (scripted mode and benchmarks).
+ * ui_redraw_cold forgets the text cache first, so every glyph is rendered anew. */
+void ui_redraw(ui *u, const session *s);
+void ui_redraw_cold(ui *u, const session *s);
 /* The control under a tap, or NULL. */
 const widget *ui_hit(ui *u, int x, int y);
 /* The control with this id or label on the top layer, or NULL. */

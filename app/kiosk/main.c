@@ -235,6 +235,14 @@ static void host_frame(void *ctx)
     frame(ctx, false);
 }
 
+static void host_logframe(void *ctx)
+{
+    kiosk *k = ctx;
+    k->frames++;
+    if (k->render_log)
+        ui_write_render_log(k->u, k->render_log, k->frames);
+}
+
 static const session *host_state(void *ctx)
 {
     return &((kiosk *)ctx)->s;
@@ -526,8 +534,14 @@ int main(int argc, char **argv)
 
     int rc = 0;
     if (k->scripted) {
-        script_host h = {k,          host_dispatch, host_key,  host_advance,
-                         host_fault, host_frame,    host_state};
+        script_host h = {.ctx = k,
+                         .dispatch = host_dispatch,
+                         .key = host_key,
+                         .advance = host_advance,
+                         .fault = host_fault,
+                         .frame = host_frame,
+                         .logframe = host_logframe,
+                         .state = host_state};
         rc = script_run(script, k->u, &h, k->shot_dir[0] ? k->shot_dir : ".", err, sizeof err);
         if (rc)
             fprintf(stderr, "loket: %s\n", err);

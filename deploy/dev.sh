@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The two commands of the README:
+#   deploy/dev.sh run [loket options]   build and start the kiosk in a window, embedded defaults
+#   deploy/dev.sh test                  build with sanitizers and run every test
+# Both install the Debian packages they need first (as root with apt-get; otherwise they print
+# the exact apt-get line and stop).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+
+# Build and run: compiler, build system, libraries, fonts, translations tool.
+RUN_PACKAGES=(build-essential cmake pkg-config gettext
+  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-noto-core
+  libyaml-dev libinih-dev)
+# Tests: unit tests, a display for the real window, fuzzing, benchmarks.
+TEST_PACKAGES=(libcmocka-dev xvfb xauth clang libclang-rt-14-dev valgrind)
+
+need_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Loket needs these Debian packages. Install them with:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+case "${1:-}" in
+run)
+  shift
+  need_packages "${RUN_PACKAGES[@]}"
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOKET_TESTS=OFF -DLOKET_BENCH=OFF >/dev/null
+  cmake --build build -j "$jobs" >/dev/null
+  if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "No display found (DISPLAY/WAYLAND_DISPLAY unset). Start it from a desktop session," >&2
+    echo "or on a console with a kiosk compositor, e.g.: cage -- build/loket" >&2
+    exit 1
+  fi
+  exec build/loket --windowed "$@"
+  ;;
+test)
+  need_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  # 1. everything, with AddressSanitizer + UndefinedBehaviorSanitizer and -Werror
+  cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DLOKET_SANITIZE=ON -DLOKET_WERROR=ON >/dev/null
+  cmake --build build-test -j "$jobs" >/dev/null
+  # 2. the fuzz targets with libFuzzer, briefly (long runs: see README, "Fuzzing")
+  CC=clang cmake -S . -B build-fuzz -DLOKET_FUZZ=ON -DLOKET_TESTS=OFF -DLOKET_BENCH=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build-fuzz -j "$jobs" --target fuzz_content >/dev/null
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus/* "$corpus"/
+  # the real content as seeds: first byte 0 = an event file, 1 = the organisations file
+  for f in assets/content/events/*.yaml; do
+    [ -e "$f" ] && { printf '\0'; cat "$f"; } >"$corpus/real-$(basename "$f")"
+  done
+  [ -e assets/content/organisations.yaml ] &&
+    { printf '\1'; cat assets/content/organisations.yaml; } >"$corpus/real-organisations"
+  secs=${LOKET_FUZZ_SECONDS:-20}
+  echo "fuzz_content: $secs s"
+  if ! build-fuzz/tests/fuzz/fuzz_content -max_total_time="$secs" -max_len=16384 \
+    -print_final_stats=1 "$corpus" >"$corpus.log" 2>&1; then
+    tail -n 60 "$corpus.log"
+    echo "fuzz_content found a problem: the input is in the crash-* file above" >&2
+    exit 1
+  fi
+  grep -E "^stat::number_of_executed_units|^Done" "$corpus.log" || true
+  rm -rf "$corpus" "$corpus.log"
+  # 3. unit, UI, integration and benchmark-smoke tests
+  cd build-test
+  exec ctest --output-on-failure -j "$jobs"
+  ;;
+*)
+  echo "usage: deploy/dev.sh run [loket options] | deploy/dev.sh test" >&2
+  exit 2
+  ;;
+esac

@@ -1,0 +1,390 @@
+/* UI tests: the real loket program, in a real window (run under Xvfb), driven by scripts in
+ * tests/ui/. Each test reads the render log the program writes (every text and control with
+ * its rectangle and colours, frame by frame) and the PNG screenshots, and checks what a person
+ * would see: the right screens and texts, touch targets of at least 12 mm, text big enough and
+ * with enough contrast, nothing off screen, the help button everywhere, screenshots that match
+ * the render log, and nothing personal left behind.
+ *
+ * usage: test_ui LOKET SCRIPTS_DIR OUT_DIR */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <cmocka.h>
+
+static const char *LOKET, *SCRIPTS, *OUT;
+
+/* ---- render log ---- */
+
+typedef struct {
+    char id[64];
+    int x, y, w, h, layer, border;
+    unsigned bg;
+    char label[256];
+} rl_control;
+
+typedef struct {
+    int x, y, w, h, px, bold, layer;
+    unsigned fg, bg;
+    char text[512];
+} rl_text;
+
+typedef struct {
+    char screen[24], lang[4];
+    int W, H, layer, warning, handoff, print, pages;
+    double pxmm, capratio;
+    unsigned long glyphs;
+    int nc, nt;
+    rl_control *c;
+    rl_text *t;
+} rl_frame;
+
+typedef struct {
+    int n;
+    rl_frame *f;
+} rlog;
+
+static char *field(char **save)
+{
+    return strtok_r(NULL, "\t\n", save);
+}
+
+static int kv_int(const char *line, const char *key)
+{
+    const char *p = strstr(line, key);
+    return p ? atoi(p + strlen(key)) : -1;
+}
+
+static void rlog_load(rlog *L, const char *path)
+{
+    memset(L, 0, sizeof *L);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[4096];
+    rl_frame *cur = NULL;
+    while (fgets(line, sizeof line, f)) {
+        char copy[4096];
+        snprintf(copy, sizeof copy, "%s", line);
+        char *save = NULL;
+        char *kind = strtok_r(copy, "\t\n", &save);
+        if (!kind)
+            continue;
+        if (!strcmp(kind, "frame")) {
+            L->f = realloc(L->f, sizeof *L->f * (size_t)(L->n + 1));
+            cur = &L->f[L->n++];
+            memset(cur, 0, sizeof *cur);
+            sscanf(strstr(line, "screen=") + 7, "%23[^\t]", cur->screen);
+            sscanf(strstr(line, "lang=") + 5, "%3[^\t]", cur->lang);
+            cur->W = kv_int(line, "width=");
+            cur->H = kv_int(line, "height=");
+            cur->pxmm = atof(strstr(line, "pxmm=") + 5);
+            cur->capratio = atof(strstr(line, "capratio=") + 9);
+            cur->layer = kv_int(line, "layer=");
+            cur->warning = kv_int(line, "warning=");
+            cur->handoff = kv_int(line, "handoff=");
+            cur->print = kv_int(line, "print=");
+            cur->pages = kv_int(line, "pages=");
+            cur->glyphs = strtoul(strstr(line, "glyphs=") + 7, NULL, 10);
+        } else if (!strcmp(kind, "control") && cur) {
+            cur->c = realloc(cur->c, sizeof *cur->c * (size_t)(cur->nc + 1));
+            rl_control *c = &cur->c[cur->nc++];
+            memset(c, 0, sizeof *c);
+            snprintf(c->id, sizeof c->id, "%s", field(&save));
+            c->x = atoi(field(&save));
+            c->y = atoi(field(&save));
+            c->w = atoi(field(&save));
+            c->h = atoi(field(&save));
+            c->layer = atoi(field(&save));
+            c->bg = (unsigned)strtoul(field(&save), NULL, 16);
+            c->border = atoi(field(&save));
+            char *lab = field(&save);
+            snprintf(c->label, sizeof c->label, "%s", lab ? lab : "");
+        } else if (!strcmp(kind, "text") && cur) {
+            cur->t = realloc(cur->t, sizeof *cur->t * (size_t)(cur->nt + 1));
+            rl_text *t = &cur->t[cur->nt++];
+            memset(t, 0, sizeof *t);
+            t->x = atoi(field(&save));
+            t->y = atoi(field(&save));
+            t->w = atoi(field(&save));
+            t->h = atoi(field(&save));
+            t->px = atoi(field(&save));
+            t->bold = atoi(field(&save));
+            t->fg = (unsigned)strtoul(field(&save), NULL, 16);
+            t->bg = (unsigned)strtoul(field(&save), NULL, 16);
+            t->layer = atoi(field(&save));
+            char *txt = field(&save);
+            snprintf(t->text, sizeof t->text, "%s", txt ? txt : "");
+        }
+    }
+    fclose(f);
+    assert_true(L->n > 0);
+}
+
+static void rlog_free(rlog *L)
+{
+    for (int i = 0; i < L->n; i++) {
+        free(L->f[i].c);
+        free(L->f[i].t);
+    }
+    free(L->f);
+}
+
+static bool frame_text(const rl_frame *f, const char *needle)
+{
+    for (int i = 0; i < f->nt; i++)
+        if (strstr(f->t[i].text, needle))
+            return true;
+    return false;
+}
+
+static const rl_control *frame_control(const rl_frame *f, const char *id)
+{
+    for (int i = 0; i < f->nc; i++)
+        if (!strcmp(f->c[i].id, id))
+            return &f->c[i];
+    return NULL;
+}
+
+/* The first frame on `screen` that shows `needle` (NULL: any text). */
+static const rl_frame *find_frame(const rlog *L, const char *screen, const char *needle)
+{
+    for (int i = 0; i < L->n; i++)
+        if (!strcmp(L->f[i].screen, screen) && (!needle || frame_text(&L->f[i], needle)))
+            return &L->f[i];
+    return NULL;
+}
+
+static bool any_text(const rlog *L, const char *needle)
+{
+    for (int i = 0; i < L->n; i++)
+        if (frame_text(&L->f[i], needle))
+            return true;
+    return false;
+}
+
+/* ---- properties every frame must have ---- */
+
+static double lin(unsigned c)
+{
+    double v = c / 255.0;
+    return v <= 0.04045 ? v / 12.92 : SDL_pow((v + 0.055) / 1.055, 2.4);
+}
+
+static double contrast(unsigned a, unsigned b)
+{
+    double la = 0.2126 * lin(a >> 16 & 255) + 0.7152 * lin(a >> 8 & 255) + 0.0722 * lin(a & 255);
+    double lb = 0.2126 * lin(b >> 16 & 255) + 0.7152 * lin(b >> 8 & 255) + 0.0722 * lin(b & 255);
+    return (SDL_max(la, lb) + 0.05) / (SDL_min(la, lb) + 0.05);
+}
+
+static int failures;
+static void problem(const rl_frame *f, int frame_no, const char *fmt, ...)
+{
+    if (failures++ > 20)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "frame %d (%s): ", frame_no, f->screen);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void check_every_frame(const rlog *L)
+{
+    failures = 0;
+    /* 0.7 degrees of view at 500 mm */
+    const double min_cap_mm = 2 * 500 * SDL_tan(0.35 * M_PI / 180);
+    for (int i = 0; i < L->n; i++) {
+        const rl_frame *f = &L->f[i];
+        double target = 12.0 * f->pxmm;
+        for (int k = 0; k < f->nc; k++) {
+            const rl_control *c = &f->c[k];
+            if (c->layer != f->layer)
+                continue; /* covered by an overlay */
+            if (c->w + 0.5 < target || c->h + 0.5 < target)
+                problem(f, i, "control %s is %dx%d px, less than 12 mm (%.0f px)", c->id, c->w,
+                        c->h, target);
+            if (c->x < 0 || c->y < 0 || c->x + c->w > f->W || c->y + c->h > f->H)
+                problem(f, i, "control %s is off screen", c->id);
+        }
+        for (int k = 0; k < f->nt; k++) {
+            const rl_text *t = &f->t[k];
+            if (t->x < 0 || t->y < 0 || t->x + t->w > f->W || t->y + t->h > f->H)
+                problem(f, i, "text '%s' is off screen (%d,%d %dx%d)", t->text, t->x, t->y, t->w,
+                        t->h);
+            double cap_mm = t->px * f->capratio / f->pxmm;
+            if (cap_mm < min_cap_mm)
+                problem(f, i, "text '%s' has a cap height of %.2f mm, below %.2f mm", t->text,
+                        cap_mm, min_cap_mm);
+            if (t->layer == f->layer && contrast(t->fg, t->bg) < 7.0)
+                problem(f, i, "text '%s' has contrast %.2f:1, below 7:1", t->text,
+                        contrast(t->fg, t->bg));
+        }
+        /* help from an employee is one tap away on every screen (in the hand-off message it
+         * is the message itself) */
+        bool handoff_open = f->layer == 1;
+        const rl_control *h = frame_control(f, "handoff");
+        if (!handoff_open && (!h || h->layer != f->layer))
+            problem(f, i, "no help button");
+    }
+    assert_int_equal(failures, 0);
+}
+
+/* The PNG shows what the render log says: size, and each control's fill just inside its
+ * border. */
+static void check_screenshot(const char *png, const rl_frame *f)
+{
+    SDL_Surface *raw = IMG_Load(png);
+    if (!raw)
+        fprintf(stderr, "%s: %s\n", png, IMG_GetError());
+    assert_non_null(raw);
+    SDL_Surface *s = SDL_ConvertSurfaceFormat(raw, SDL_PIXELFORMAT_RGBA32, 0);
+    SDL_FreeSurface(raw);
+    assert_int_equal(s->w, f->W);
+    assert_int_equal(s->h, f->H);
+    int checked = 0;
+    for (int k = 0; k < f->nc; k++) {
+        const rl_control *c = &f->c[k];
+        if (c->layer != f->layer)
+            continue;
+        int x = c->x + c->border + 2, y = c->y + c->border + 2;
+        const Uint8 *p = (const Uint8 *)s->pixels + y * s->pitch + x * 4;
+        unsigned got = (unsigned)p[0] << 16 | (unsigned)p[1] << 8 | p[2];
+        if (got != c->bg) {
+            fprintf(stderr, "%s: control %s should be %06x at (%d,%d), is %06x\n", png, c->id,
+                    c->bg, x, y, got);
+            fail();
+        }
+        checked++;
+    }
+    assert_true(checked > 0);
+    SDL_FreeSurface(s);
+}
+
+/* ---- running the program ---- */
+
+typedef struct {
+    char dir[1024], log[1100], err[1100], data[1100];
+    int status;
+    rlog rl;
+} run;
+
+static void run_script(run *r, const char *name, const char *script, ...)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->dir, sizeof r->dir, "%s/%s", OUT, name);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", r->dir, r->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(r->log, sizeof r->log, "%s/render.log", r->dir);
+    snprintf(r->err, sizeof r->err, "%s/stderr.txt", r->dir);
+    snprintf(r->data, sizeof r->data, "%s/data", r->dir);
+    char scriptpath[1100];
+    snprintf(scriptpath, sizeof scriptpath, "%s/%s", SCRIPTS, script);
+    const char *argv[32] = {LOKET,  "--script",     scriptpath, "--screenshot-dir",
+                            r->dir, "--render-log", r->log,     "--data-dir",
+                            r->data};
+    int argc = 9;
+    va_list ap;
+    va_start(ap, script);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) && argc < 30)
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen(r->err, "w", stderr))
+            _exit(126);
+        execv(LOKET, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (r->status != 0) {
+        char buf[4096];
+        FILE *f = fopen(r->err, "r");
+        size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+        buf[n] = '\0';
+        if (f)
+            fclose(f);
+        fprintf(stderr, "loket %s exited %d:\n%s\n", script, r->status, buf);
+    }
+    assert_int_equal(r->status, 0);
+    rlog_load(&r->rl, r->log);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[1 << 20];
+    *len = fread(buf, 1, sizeof buf - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static bool file_contains(const char *path, const char *needle)
+{
+    size_t len;
+    char *b = slurp(path, &len);
+    if (!b)
+        return false;
+    for (size_t i = 0; i + strlen(needle) <= len; i++)
+        if (!memcmp(b + i, needle, strlen(needle)))
+            return true;
+    return false;
+}
+
+static void check_shot(const run *r, const char *png, const char *screen, const char *text)
+{
+    char p[1200];
+    snprintf(p, sizeof p, "%s/%s", r->dir, png);
+    const rl_frame *f = find_frame(&r->rl, screen, text);
+    if (!f)
+        fprintf(stderr, "no frame on %s showing '%s'\n", screen, text ? text : "");
+    assert_non_null(f);
+    check_screenshot(p, f);
+}
+
+static void visited_in_order(const rlog *L, const char *const *screens, int n)
+{
+    int at = 0;
+    for (int i = 0; i < L->n && at < n; i++)
+        if (!strcmp(L->f[i].screen, screens[at]))
+            at++;
+    if (at < n)
+        fprintf(stderr, "screen '%s' was not reached in order\n", screens[at]);
+    assert_int_equal(at, n);
+}
+
+#include "journeys.inc"
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: test_ui LOKET SCRIPTS_DIR OUT_DIR\n");
+        return 2;
+    }
+    LOKET = argv[1];
+    SCRIPTS = argv[2];
+    OUT = argv[3];
+    mkdir(OUT, 0755);
+    IMG_Init(IMG_INIT_PNG);
+    int rc = run_journeys();
+    IMG_Quit();
+    return rc;
+}
