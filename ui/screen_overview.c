@@ -125,15 +125,21 @@ void screen_overview(layout *L)
     /* the bottom row: page buttons and "continue" */
     int bottom = a.y + a.h - th->btn_h;
     int page_h = bottom - th->gap - y;
+    /* landscape: two columns of cards; pagination fills column after column */
+    int cols = L->W > L->H ? 2 : 1;
+    int cw = (a.w - (cols - 1) * th->gap) / cols;
     piece pieces[MAX_PIECES];
-    int n = paginate(L, a.w, page_h, pieces);
-    int pages = n ? pieces[n - 1].page + 1 : 1;
+    int n = paginate(L, cw, page_h, pieces);
+    int columns = n ? pieces[n - 1].page + 1 : 1;
+    int pages = (columns + cols - 1) / cols;
     L->pages = pages;
     int page = s->data.scroll < pages ? s->data.scroll : pages - 1;
+    int col_y[2] = {y, y};
     for (int i = 0; i < n; i++) {
-        if (pieces[i].page != page)
+        if (pieces[i].page / cols != page)
             continue;
-        y += card(L, &pieces[i], a.x, y, a.w, true) + th->gap;
+        int c = pieces[i].page % cols;
+        col_y[c] += card(L, &pieces[i], a.x + c * (cw + th->gap), col_y[c], cw, true) + th->gap;
     }
     int bw = (a.w - 2 * th->gap) / 3;
     if (page > 0)
@@ -144,7 +150,8 @@ void screen_overview(layout *L)
         layout_button(L, (SDL_Rect){a.x + bw + th->gap, bottom, bw, th->btn_h}, "page-next",
                       layout_printf(L, tr(lang, "Meer (%d van %d)"), page + 1, pages), NULL,
                       BTN_SECONDARY, (action){.kind = ACT_SCROLL, .arg = 1});
-    layout_button(
-        L, (SDL_Rect){a.x + 2 * (bw + th->gap), bottom, a.w - 2 * (bw + th->gap), th->btn_h},
-        "next-step", tr(lang, "Verder"), NULL, BTN_PRIMARY, (action){.kind = ACT_TO_NEXT_STEP});
+    /* one page: "continue" is the only way on, so it spans the width */
+    int nx = pages > 1 ? a.x + 2 * (bw + th->gap) : a.x;
+    layout_button(L, (SDL_Rect){nx, bottom, a.x + a.w - nx, th->btn_h}, "next-step",
+                  tr(lang, "Verder"), NULL, BTN_PRIMARY, (action){.kind = ACT_TO_NEXT_STEP});
 }

@@ -61,16 +61,18 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
         arg = trim(arg);
         const session *s = h->state(h->ctx);
         if (!strcmp(cmd, "tap")) {
+            /* like a finger: the press is input; the release on a control is its action */
             const widget *w;
             int x, y;
-            if (arg[0] == '@' && sscanf(arg + 1, "%d,%d", &x, &y) == 2)
-                w = ui_hit(u, x, y);
-            else
-                w = ui_find(u, arg);
-            if (!w)
+            bool at = arg[0] == '@' && sscanf(arg + 1, "%d,%d", &x, &y) == 2;
+            w = at ? ui_hit(u, x, y) : ui_find(u, arg);
+            if (!w && !at)
                 FAIL("no control '%s' to tap on screen '%s'", arg, screen_name(s->screen));
-            action a = w->act;
-            h->dispatch(h->ctx, &a);
+            action press = {.kind = ACT_INPUT};
+            action a = w ? w->act : press;
+            h->dispatch(h->ctx, &press);
+            if (w)
+                h->dispatch(h->ctx, &a);
         } else if (!strcmp(cmd, "key")) {
             SDL_Keycode k = SDL_GetKeyFromName(arg);
             if (k == SDLK_UNKNOWN)

@@ -459,19 +459,28 @@ static void parse_condition(walker *w, life_event *e, int n_known, yaml_node_t *
     }
 }
 
+/* An item of a list of questions or tasks: a mapping with known keys, within the limit. */
+static bool list_item(walker *w, yaml_node_t *m, const char *kind, const char *const *keys,
+                      int count, int max)
+{
+    if (m->type != YAML_MAPPING_NODE) {
+        err(w, m, "%s: expected a mapping with id, text, ...", kind);
+        return false;
+    }
+    if (count >= max) {
+        err(w, m, "too many %ss (at most %d per life event)", kind, max);
+        return false;
+    }
+    check_keys(w, m, kind, keys);
+    return true;
+}
+
 static void parse_question(walker *w, life_event *e, yaml_node_t *m)
 {
     static const char *const keys[] = {"id",      "type", "text",    "help", "moment",
                                        "choices", "when", "unknown", NULL};
-    if (m->type != YAML_MAPPING_NODE) {
-        err(w, m, "question: expected a mapping with id, type, text");
+    if (!list_item(w, m, "question", keys, e->n_questions, CONTENT_MAX_QUESTIONS))
         return;
-    }
-    if (e->n_questions >= CONTENT_MAX_QUESTIONS) {
-        err(w, m, "too many questions (at most %d per life event)", CONTENT_MAX_QUESTIONS);
-        return;
-    }
-    check_keys(w, m, "question", keys);
     question *q = &e->questions[e->n_questions];
     memset(q, 0, sizeof *q);
     q->line = node_line(m);
@@ -598,15 +607,8 @@ static void parse_deadline(walker *w, life_event *e, yaml_node_t *m, const char 
 static void parse_task(walker *w, life_event *e, yaml_node_t *m)
 {
     static const char *const keys[] = {"id", "org", "text", "how", "deadline", "when", NULL};
-    if (m->type != YAML_MAPPING_NODE) {
-        err(w, m, "task: expected a mapping with id, org, text");
+    if (!list_item(w, m, "task", keys, e->n_tasks, CONTENT_MAX_TASKS))
         return;
-    }
-    if (e->n_tasks >= CONTENT_MAX_TASKS) {
-        err(w, m, "too many tasks (at most %d per life event)", CONTENT_MAX_TASKS);
-        return;
-    }
-    check_keys(w, m, "task", keys);
     task *t = &e->tasks[e->n_tasks];
     memset(t, 0, sizeof *t);
     t->line = node_line(m);

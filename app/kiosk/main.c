@@ -182,6 +182,17 @@ static void frame(kiosk *k, bool force)
     }
 }
 
+/* The control under a touch or a mouse button, in window coordinates. */
+static const widget *control_at(kiosk *k, const SDL_Event *ev)
+{
+    if (ev->type == SDL_FINGERDOWN || ev->type == SDL_FINGERUP) {
+        int ww, wh;
+        SDL_GetWindowSize(ui_window(k->u), &ww, &wh);
+        return ui_hit(k->u, (int)(ev->tfinger.x * ww), (int)(ev->tfinger.y * wh));
+    }
+    return ui_hit(k->u, ev->button.x, ev->button.y);
+}
+
 /* ---- scripted mode host ---- */
 
 static void drain_results(kiosk *k)
@@ -568,32 +579,12 @@ int main(int argc, char **argv)
                 } else if (ev.type == k->result_event) {
                     handle_result_event(k, &ev);
                 } else if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_FINGERDOWN) {
-                    int x, y;
-                    if (ev.type == SDL_FINGERDOWN) {
-                        int ww, wh;
-                        SDL_GetWindowSize(ui_window(k->u), &ww, &wh);
-                        x = (int)(ev.tfinger.x * ww);
-                        y = (int)(ev.tfinger.y * wh);
-                    } else {
-                        x = ev.button.x;
-                        y = ev.button.y;
-                    }
-                    const widget *pressed = ui_hit(k->u, x, y);
+                    const widget *pressed = control_at(k, &ev);
                     snprintf(pressed_id, sizeof pressed_id, "%s", pressed ? pressed->id : "");
                     apply(k, &(action){.kind = ACT_INPUT});
                 } else if (ev.type == SDL_MOUSEBUTTONUP || ev.type == SDL_FINGERUP) {
-                    int x, y;
-                    if (ev.type == SDL_FINGERUP) {
-                        int ww, wh;
-                        SDL_GetWindowSize(ui_window(k->u), &ww, &wh);
-                        x = (int)(ev.tfinger.x * ww);
-                        y = (int)(ev.tfinger.y * wh);
-                    } else {
-                        x = ev.button.x;
-                        y = ev.button.y;
-                    }
                     /* a tap: released on the control it started on */
-                    const widget *w = ui_hit(k->u, x, y);
+                    const widget *w = control_at(k, &ev);
                     if (w && pressed_id[0] && !strcmp(w->id, pressed_id)) {
                         action a = w->act;
                         apply(k, &a);

@@ -7,6 +7,7 @@
  *
  * usage: test_ui LOKET SCRIPTS_DIR OUT_DIR */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -162,7 +163,7 @@ static const rl_frame *find_frame(const rlog *L, const char *screen, const char 
     return NULL;
 }
 
-static bool any_text(const rlog *L, const char *needle)
+__attribute__((unused)) static bool any_text(const rlog *L, const char *needle)
 {
     for (int i = 0; i < L->n; i++)
         if (frame_text(&L->f[i], needle))
@@ -282,7 +283,7 @@ static void run_script(run *r, const char *name, const char *script, ...)
 {
     memset(r, 0, sizeof *r);
     snprintf(r->dir, sizeof r->dir, "%s/%s", OUT, name);
-    char cmd[1200];
+    char cmd[2200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", r->dir, r->dir);
     assert_int_equal(system(cmd), 0);
     snprintf(r->log, sizeof r->log, "%s/render.log", r->dir);
@@ -360,7 +361,8 @@ static void check_shot(const run *r, const char *png, const char *screen, const 
     check_screenshot(p, f);
 }
 
-static void visited_in_order(const rlog *L, const char *const *screens, int n)
+__attribute__((unused)) static void visited_in_order(const rlog *L, const char *const *screens,
+                                                     int n)
 {
     int at = 0;
     for (int i = 0; i < L->n && at < n; i++)
