@@ -98,6 +98,12 @@ int layout_text(layout *L, int x, int y, int w, int px, bool bold, SDL_Color fg,
 {
     text_job j = {L, x, y, w, px, text_line_height(L->tx, px, bold), bold, false, fg, bg, align, 0};
     text_wrap(L->tx, px, bold, s, w, emit_line, &j);
+    widget *p = layout_add(L, W_PARAGRAPH, (SDL_Rect){x, y, w, j.lines * j.lh});
+    p->text = layout_str(L, s);
+    p->px = px;
+    p->bold = bold;
+    p->fg = fg;
+    p->bg = bg;
     return j.lines * j.lh;
 }
 

@@ -14,7 +14,9 @@
 #define LAYOUT_MAX_WIDGETS 512
 #define LAYOUT_STRINGS (64 * 1024)
 
-typedef enum { W_PANEL, W_BUTTON, W_TEXT, W_ICON } widget_kind;
+/* W_PARAGRAPH: a whole text as written (not drawn; its lines are W_TEXT), so that tests and
+ * speech can find a sentence that wraps over lines. */
+typedef enum { W_PANEL, W_BUTTON, W_TEXT, W_ICON, W_PARAGRAPH } widget_kind;
 typedef enum {
     BTN_PRIMARY,
     BTN_SECONDARY,

@@ -6,104 +6,156 @@
 #include "core/phrases.h"
 #include "layout.h"
 
+/* A card is a list of wrapped lines ("rows"); pages are filled row by row, so a card longer
+ * than a page continues on the next one (with the organisation's name again) and no text is
+ * ever cut off. */
 typedef struct {
-    int group, first, last; /* items [first, last) */
-    bool contact;           /* the contact block ends this piece */
-    int page;
+    const char *text; /* one wrapped line */
+    int src;          /* which sentence it belongs to */
+    int px, h, gap;   /* gap: space above the sentence's first line */
+    bool bold;
+} row;
+
+typedef struct {
+    int group, first, last; /* rows [first, last) */
+    int column;
 } piece;
 
-#define MAX_PIECES (OVERVIEW_MAX_GROUPS + CONTENT_MAX_TASKS)
+#define MAX_ROWS 400
+#define MAX_PIECES 96
 
-/* Draws (or, with draw = false, measures) one piece as a card. Returns its height. */
-static int card(layout *L, const piece *p, int x, int y, int w, bool draw)
+typedef struct {
+    layout *L;
+    row *rows;
+    int n, src, gap;
+    int px;
+    bool bold;
+} row_job;
+
+static void add_line(void *ctx, const char *text, int width)
+{
+    (void)width;
+    row_job *j = ctx;
+    if (j->n >= MAX_ROWS)
+        return;
+    row *r = &j->rows[j->n++];
+    r->text = layout_str(j->L, text);
+    r->src = j->src;
+    r->px = j->px;
+    r->bold = j->bold;
+    r->h = text_line_height(j->L->tx, j->px, j->bold);
+    r->gap = j->gap;
+    j->gap = 0;
+}
+
+static void add_text(row_job *j, int w, bool bold, int gap, const char *text)
+{
+    j->src++;
+    j->px = j->L->th->px_body;
+    j->bold = bold;
+    j->gap = gap;
+    text_wrap(j->L->tx, j->px, bold, text, w, add_line, j);
+}
+
+/* The rows of organisation group g at inner width w. */
+static int card_rows(layout *L, int g, int w, row *rows)
 {
     const theme *th = L->th;
     const session *s = L->s;
     lang_id lang = L->lang;
-    const content *c = s->content;
     const life_event *e = session_event(s);
-    const overview_group *g = &s->data.ov.groups[p->group];
-    const organisation *o = &c->orgs[g->org];
-    SDL_Color fg = th->c.on_card, bg = th->c.card;
-    int pad = th->pad, iw = w - 2 * pad, cy = y + pad;
-    size_t panel_at = (size_t)L->n;
-    if (draw)
-        layout_panel(L, (SDL_Rect){x, y, w, 0}, bg, th->c.border, 2);
-#define TEXT(px, bold, str)                                                                        \
-    cy += draw ? layout_text(L, x + pad, cy, iw, px, bold, fg, bg, ALIGN_START, str)               \
-               : layout_text_height(L, iw, px, bold, str)
-    TEXT(th->px_body, true, ltext_get(&o->name, lang));
-    if (p->first == 0)
-        TEXT(th->px_body, false, ltext_get(&o->about, lang));
+    const overview_group *grp = &s->data.ov.groups[g];
+    const organisation *o = &s->content->orgs[grp->org];
+    row_job j = {L, rows, 0, 0, 0, 0, false};
     char buf[512];
-    for (int i = p->first; i < p->last; i++) {
-        const overview_item *it = &g->items[i];
+    bool details = s->data.details;
+    add_text(&j, w, true, 0, ltext_get(&o->name, lang));
+    if (details)
+        add_text(&j, w, false, 0, ltext_get(&o->about, lang));
+    for (int i = 0; i < grp->n_items; i++) {
+        const overview_item *it = &grp->items[i];
         const task *t = &e->tasks[it->task];
-        cy += th->gap;
-        TEXT(th->px_body, true, layout_printf(L, "• %s", ltext_get(&t->text, lang)));
+        add_text(&j, w, true, th->gap, layout_printf(L, "• %s", ltext_get(&t->text, lang)));
         phrase_deadline(lang, e, it, buf, sizeof buf);
         if (buf[0])
-            TEXT(th->px_body, true, buf);
-        if (ltext_present(&t->how))
-            TEXT(th->px_body, false, ltext_get(&t->how, lang));
+            add_text(&j, w, true, 0, buf);
+        if (details && ltext_present(&t->how))
+            add_text(&j, w, false, 0, ltext_get(&t->how, lang));
     }
-    if (p->contact) {
-        cy += th->gap;
-        if (o->phone)
-            TEXT(th->px_body, false, layout_printf(L, "%s %s", tr(lang, "Bel:"), o->phone));
-        if (ltext_present(&o->phone_hours))
-            TEXT(th->px_body, false, ltext_get(&o->phone_hours, lang));
-        if (o->website)
-            TEXT(th->px_body, false, layout_printf(L, "%s %s", tr(lang, "Website:"), o->website));
-        if (ltext_present(&o->visit))
-            TEXT(th->px_body, false,
+    int gap = th->gap;
+    if (o->phone) {
+        add_text(&j, w, false, gap, layout_printf(L, "%s %s", tr(lang, "Bel:"), o->phone));
+        gap = 0;
+    }
+    if (ltext_present(&o->phone_hours)) {
+        add_text(&j, w, false, gap, ltext_get(&o->phone_hours, lang));
+        gap = 0;
+    }
+    if (o->website) {
+        add_text(&j, w, false, gap, layout_printf(L, "%s %s", tr(lang, "Website:"), o->website));
+        gap = 0;
+    }
+    if (ltext_present(&o->visit))
+        add_text(&j, w, false, gap,
                  layout_printf(L, "%s %s", tr(lang, "Langsgaan:"), ltext_get(&o->visit, lang)));
-    }
-#undef TEXT
-    int h = cy + pad - y;
-    if (draw && panel_at < (size_t)L->n)
-        L->w[panel_at].r.h = h;
+    return j.n;
+}
+
+static int rows_h(const row *rows, int first, int last)
+{
+    int h = 0;
+    for (int i = first; i < last; i++)
+        h += rows[i].h + (i > first ? rows[i].gap : 0);
     return h;
 }
 
-static int piece_h(layout *L, int g, int first, int last, bool contact, int w)
+/* Draws one piece of a card; returns its height. */
+static int draw_piece(layout *L, const row *rows, const piece *p, int x, int y, int w)
 {
-    piece p = {g, first, last, contact, 0};
-    return card(L, &p, 0, 0, w, false) + L->th->gap;
-}
-
-/* Whole cards on a page where they fit; a card taller than a page is split between items. */
-static int paginate(layout *L, int w, int page_h, piece *out)
-{
-    const overview *ov = &L->s->data.ov;
-    int n = 0, page = 0, used = 0;
-    for (int g = 0; g < ov->n_groups; g++) {
-        int items = ov->groups[g].n_items;
-        int h = piece_h(L, g, 0, items, true, w);
-        if (used > 0 && used + h > page_h) {
-            page++;
-            used = 0;
+    const theme *th = L->th;
+    SDL_Color fg = th->c.on_card, bg = th->c.card;
+    int pad = th->pad;
+    size_t panel = (size_t)L->n;
+    layout_panel(L, (SDL_Rect){x, y, w, 0}, bg, th->c.border, 2);
+    int cy = y + pad;
+    if (p->first > 0) /* a continued card: the organisation's name first */
+        cy += layout_text(L, x + pad, cy, w - 2 * pad, th->px_body, true, fg, bg, ALIGN_START,
+                          rows[0].text);
+    char para[2048];
+    size_t plen = 0;
+    for (int i = p->first; i < p->last; i++) {
+        const row *r = &rows[i];
+        if (i > p->first)
+            cy += r->gap;
+        widget *t = layout_add(L, W_TEXT, (SDL_Rect){x + pad, cy, w - 2 * pad, r->h});
+        t->text = r->text;
+        t->px = r->px;
+        t->bold = r->bold;
+        t->fg = fg;
+        t->bg = bg;
+        t->r.w = text_width(L->tx, r->px, r->bold, r->text);
+        if (L->rtl) /* mirrored later: keep lines flush with the card's edge */
+            t->r.x = x + w - pad - t->r.w;
+        /* the whole sentence as shown, for tests and speech */
+        int n = snprintf(para + plen, sizeof para - plen, "%s%s", plen ? " " : "", r->text);
+        if (n > 0 && plen + (size_t)n < sizeof para)
+            plen += (size_t)n;
+        if (i + 1 == p->last || rows[i + 1].src != r->src) {
+            widget *pw = layout_add(L, W_PARAGRAPH, (SDL_Rect){x + pad, cy, w - 2 * pad, r->h});
+            pw->text = layout_str(L, para);
+            pw->px = r->px;
+            pw->bold = r->bold;
+            pw->fg = fg;
+            pw->bg = bg;
+            plen = 0;
         }
-        if (h <= page_h) {
-            out[n++] = (piece){g, 0, items, true, page};
-            used += h;
-            continue;
-        }
-        for (int first = 0; first < items && n < MAX_PIECES;) {
-            int last = first + 1;
-            while (last < items &&
-                   used + piece_h(L, g, first, last + 1, last + 1 == items, w) <= page_h)
-                last++;
-            out[n++] = (piece){g, first, last, last == items, page};
-            used += piece_h(L, g, first, last, last == items, w);
-            first = last;
-            if (first < items) {
-                page++;
-                used = 0;
-            }
-        }
+        cy += r->h;
     }
-    return n;
+    int h = cy + pad - y;
+    if (panel < (size_t)L->n)
+        L->w[panel].r.h = h;
+    explicit_bzero(para, sizeof para);
+    return h;
 }
 
 void screen_overview(layout *L)
@@ -116,36 +168,76 @@ void screen_overview(layout *L)
     if (!e)
         return;
     int y = a.y;
-    y += layout_text(L, a.x, y, a.w, th->px_title, true, th->c.text, th->c.bg, ALIGN_START,
-                     tr(lang, "Dit moet u regelen")) +
-         th->gap / 2;
-    y += layout_text(L, a.x, y, a.w, th->px_body, false, th->c.text, th->c.bg, ALIGN_START,
-                     ltext_get(&e->title, lang)) +
-         th->gap;
+    /* the title, and beside it the switch between the short list and the explanations */
+    const char *more = s->data.details ? tr(lang, "Minder uitleg") : tr(lang, "Meer uitleg");
+    int dw =
+        text_width(L->tx, th->px_body, true, more) + 2 * th->pad + th->btn_h * 6 / 10 + th->gap;
+    if (dw > a.w / 2)
+        dw = a.w / 2;
+    layout_button(L, (SDL_Rect){a.x + a.w - dw, y, dw, th->btn_h}, "details", more,
+                  s->data.details ? "no" : "unknown", BTN_SECONDARY, (action){.kind = ACT_DETAILS});
+    int ty = layout_text(L, a.x, y, a.w - dw - th->gap, th->px_title, true, th->c.text, th->c.bg,
+                         ALIGN_START, tr(lang, "Dit moet u regelen")) +
+             th->gap / 2;
+    ty += layout_text(L, a.x, y + ty, a.w - dw - th->gap, th->px_body, false, th->c.text, th->c.bg,
+                      ALIGN_START, ltext_get(&e->title, lang));
+    y += (ty > th->btn_h ? ty : th->btn_h) + th->gap;
     /* the bottom row: page buttons and "continue" */
     int bottom = a.y + a.h - th->btn_h;
     int page_h = bottom - th->gap - y;
-    /* landscape: two columns of cards; pagination fills column after column */
+    /* landscape: two columns of cards; pages are filled column after column */
     int cols = L->W > L->H ? 2 : 1;
-    int cw = (a.w - (cols - 1) * th->gap) / cols;
+    int cw = (a.w - (cols - 1) * th->gap) / cols, inner = cw - 2 * th->pad;
+    static row rows[OVERVIEW_MAX_GROUPS][MAX_ROWS];
+    int nrows[OVERVIEW_MAX_GROUPS];
     piece pieces[MAX_PIECES];
-    int n = paginate(L, cw, page_h, pieces);
-    int columns = n ? pieces[n - 1].page + 1 : 1;
-    int pages = (columns + cols - 1) / cols;
+    int n = 0, column = 0, used = 0;
+    int frame_h = 2 * th->pad + th->gap; /* a card's padding and the space below it */
+    for (int g = 0; g < s->data.ov.n_groups; g++) {
+        nrows[g] = card_rows(L, g, inner, rows[g]);
+        int total = rows_h(rows[g], 0, nrows[g]) + frame_h;
+        /* a card that fits a fresh column is not split */
+        if (used > 0 && used + total > page_h && total <= page_h) {
+            column++;
+            used = 0;
+        }
+        for (int i = 0; i < nrows[g] && n < MAX_PIECES;) {
+            int head = i > 0 ? rows[g][0].h : 0;
+            int j = i;
+            while (j < nrows[g] && used + head + rows_h(rows[g], i, j + 1) + frame_h <= page_h)
+                j++;
+            if (j == i && used > 0) { /* not even one line fits here: next column */
+                column++;
+                used = 0;
+                continue;
+            }
+            if (j == i)
+                j = i + 1; /* a single line taller than a page: show it anyway */
+            pieces[n++] = (piece){g, i, j, column};
+            used += head + rows_h(rows[g], i, j) + frame_h;
+            i = j;
+            if (i < nrows[g]) {
+                column++;
+                used = 0;
+            }
+        }
+    }
+    int pages = n ? pieces[n - 1].column / cols + 1 : 1;
     L->pages = pages;
     int page = s->data.scroll < pages ? s->data.scroll : pages - 1;
     int col_y[2] = {y, y};
     for (int i = 0; i < n; i++) {
-        if (pieces[i].page / cols != page)
+        if (pieces[i].column / cols != page)
             continue;
-        int c = pieces[i].page % cols;
-        col_y[c] += card(L, &pieces[i], a.x + c * (cw + th->gap), col_y[c], cw, true) + th->gap;
+        int c = pieces[i].column % cols;
+        col_y[c] += draw_piece(L, rows[pieces[i].group], &pieces[i], a.x + c * (cw + th->gap),
+                               col_y[c], cw) +
+                    th->gap;
     }
     int bw = (a.w - 2 * th->gap) / 3;
     if (page > 0)
-        layout_button(L, (SDL_Rect){a.x, bottom, bw, th->btn_h}, "page-prev",
-                      tr(lang, "Vorige bladzijde"), NULL, BTN_SECONDARY,
-                      (action){.kind = ACT_SCROLL, .arg = -1});
+        layout_button(L, (SDL_Rect){a.x, bottom, bw, th->btn_h}, "page-prev", tr(lang, "Vorige"),
+                      NULL, BTN_SECONDARY, (action){.kind = ACT_SCROLL, .arg = -1});
     if (page + 1 < pages)
         layout_button(L, (SDL_Rect){a.x + bw + th->gap, bottom, bw, th->btn_h}, "page-next",
                       layout_printf(L, tr(lang, "Meer (%d van %d)"), page + 1, pages), NULL,

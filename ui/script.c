@@ -24,7 +24,7 @@ static char *trim(char *s)
 static bool any_text(const layout *L, const char *needle)
 {
     for (int i = 0; i < L->n; i++)
-        if (L->w[i].kind == W_TEXT && strstr(L->w[i].text, needle))
+        if ((L->w[i].kind == W_TEXT || L->w[i].kind == W_PARAGRAPH) && strstr(L->w[i].text, needle))
             return true;
     return false;
 }

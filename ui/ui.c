@@ -225,6 +225,10 @@ void ui_write_render_log(ui *u, FILE *f, unsigned long frame)
                     w->bg.g, w->bg.b, w->layer);
             put_field(f, w->text);
             fputc('\n', f);
+        } else if (w->kind == W_PARAGRAPH) {
+            fprintf(f, "paragraph\t%d\t%d\t%d\t%d\t%d\t", w->r.x, w->r.y, w->r.w, w->r.h, w->layer);
+            put_field(f, w->text);
+            fputc('\n', f);
         } else if (w->kind == W_ICON) {
             fprintf(f, "icon\t%s\t%d\t%d\t%d\t%d\t%d\n", w->icon, w->r.x, w->r.y, w->r.w, w->r.h,
                     w->layer);

@@ -106,6 +106,8 @@ void widgets_draw(SDL_Renderer *r, ui_text *tx, icon_cache *ic, const layout *L)
             }
             break;
         }
+        case W_PARAGRAPH:
+            break; /* drawn as its lines */
         case W_ICON: {
             SDL_Texture *t = icon(ic, r, w->icon, w->r.w);
             if (t)

@@ -306,6 +306,12 @@ void session_apply(session *s, const action *a, effects *out)
                 s->data.scroll = v;
         }
         break;
+    case ACT_DETAILS:
+        if (s->screen == SCREEN_OVERVIEW) {
+            s->data.details = !s->data.details;
+            s->data.scroll = 0;
+        }
+        break;
     case ACT_TO_NEXT_STEP:
         if (s->screen == SCREEN_OVERVIEW)
             s->screen = SCREEN_NEXT_STEP;
@@ -322,7 +328,11 @@ void session_apply(session *s, const action *a, effects *out)
         break;
     case ACT_DONE:
         if (has_citizen(s) && s->screen != SCREEN_GOODBYE) {
+            /* everything is wiped, but goodbye is said in the citizen's language; the welcome
+             * screen after it starts in the default language again */
+            lang_id lang = s->data.j.lang;
             end_session(s, END_DONE, SCREEN_GOODBYE, out);
+            s->data.j.lang = lang;
             s->goodbye_until_ms = s->now_ms + s->cfg.goodbye_ms;
         }
         break;

@@ -42,6 +42,7 @@ typedef enum {
     ACT_PICKER_MONTH,   /* arg: -1 or +1 */
     ACT_BACK,           /* one step back */
     ACT_SCROLL,         /* arg: -1 or +1 (overview pages) */
+    ACT_DETAILS,        /* overview: show or hide the explanations */
     ACT_TO_NEXT_STEP,   /* overview -> what now? */
     ACT_PRINT,          /* print my overview */
     ACT_DONE,           /* I'm done -> goodbye, session wiped */
@@ -111,7 +112,8 @@ typedef struct {
     int history_len;
     int picker_y, picker_m; /* month shown by the date picker */
     overview ov;
-    int scroll; /* overview: first group shown */
+    int scroll;   /* overview: the page shown */
+    bool details; /* overview: explanations shown (compact by default) */
     handoff_status handoff;
     bool handoff_shown; /* the hand-off message is open */
     uint32_t handoff_request;

@@ -39,13 +39,19 @@ typedef struct {
 } rl_text;
 
 typedef struct {
+    int layer;
+    char text[2048];
+} rl_para;
+
+typedef struct {
     char screen[24], lang[4];
     int W, H, layer, warning, handoff, print, pages;
     double pxmm, capratio;
     unsigned long glyphs;
-    int nc, nt;
+    int nc, nt, np;
     rl_control *c;
     rl_text *t;
+    rl_para *p;
 } rl_frame;
 
 typedef struct {
@@ -108,6 +114,14 @@ static void rlog_load(rlog *L, const char *path)
             c->border = atoi(field(&save));
             char *lab = field(&save);
             snprintf(c->label, sizeof c->label, "%s", lab ? lab : "");
+        } else if (!strcmp(kind, "paragraph") && cur) {
+            cur->p = realloc(cur->p, sizeof *cur->p * (size_t)(cur->np + 1));
+            rl_para *p = &cur->p[cur->np++];
+            for (int k = 0; k < 4; k++)
+                field(&save); /* the rectangle */
+            p->layer = atoi(field(&save));
+            char *txt = field(&save);
+            snprintf(p->text, sizeof p->text, "%s", txt ? txt : "");
         } else if (!strcmp(kind, "text") && cur) {
             cur->t = realloc(cur->t, sizeof *cur->t * (size_t)(cur->nt + 1));
             rl_text *t = &cur->t[cur->nt++];
@@ -134,22 +148,28 @@ static void rlog_free(rlog *L)
     for (int i = 0; i < L->n; i++) {
         free(L->f[i].c);
         free(L->f[i].t);
+        free(L->f[i].p);
     }
     free(L->f);
 }
 
+/* A text on screen: a line, or a whole paragraph that wraps over lines. */
 static bool frame_text(const rl_frame *f, const char *needle)
 {
     for (int i = 0; i < f->nt; i++)
         if (strstr(f->t[i].text, needle))
             return true;
+    for (int i = 0; i < f->np; i++)
+        if (strstr(f->p[i].text, needle))
+            return true;
     return false;
 }
 
+/* A control that can be tapped: on the top layer. */
 static const rl_control *frame_control(const rl_frame *f, const char *id)
 {
     for (int i = 0; i < f->nc; i++)
-        if (!strcmp(f->c[i].id, id))
+        if (!strcmp(f->c[i].id, id) && f->c[i].layer == f->layer)
             return &f->c[i];
     return NULL;
 }
@@ -163,7 +183,7 @@ static const rl_frame *find_frame(const rlog *L, const char *screen, const char 
     return NULL;
 }
 
-__attribute__((unused)) static bool any_text(const rlog *L, const char *needle)
+static bool any_text(const rlog *L, const char *needle)
 {
     for (int i = 0; i < L->n; i++)
         if (frame_text(&L->f[i], needle))
@@ -233,8 +253,7 @@ static void check_every_frame(const rlog *L)
         /* help from an employee is one tap away on every screen (in the hand-off message it
          * is the message itself) */
         bool handoff_open = f->layer == 1;
-        const rl_control *h = frame_control(f, "handoff");
-        if (!handoff_open && (!h || h->layer != f->layer))
+        if (!handoff_open && !frame_control(f, "handoff"))
             problem(f, i, "no help button");
     }
     assert_int_equal(failures, 0);
@@ -361,8 +380,7 @@ static void check_shot(const run *r, const char *png, const char *screen, const 
     check_screenshot(p, f);
 }
 
-__attribute__((unused)) static void visited_in_order(const rlog *L, const char *const *screens,
-                                                     int n)
+static void visited_in_order(const rlog *L, const char *const *screens, int n)
 {
     int at = 0;
     for (int i = 0; i < L->n && at < n; i++)

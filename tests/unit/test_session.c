@@ -125,6 +125,23 @@ static void full_journey(void **state)
     assert_int_equal(s.screen, SCREEN_WELCOME);
 }
 
+static void goodbye_in_the_citizens_language(void **state)
+{
+    (void)state;
+    session s;
+    to_first_question(&s);
+    act_k(&s, ACT_SET_LANG, LANG_EN);
+    act_k(&s, ACT_ANSWER, DATE_UNKNOWN);
+    act_k(&s, ACT_DONE, 0);
+    assert_int_equal(s.screen, SCREEN_GOODBYE);
+    assert_int_equal(s.data.j.lang, LANG_EN);
+    assert_int_equal(s.data.j.answers[0], -1); /* the rest is gone */
+    assert_int_equal(s.data.j.event, -1);
+    act_k(&s, ACT_RESTART, 0);
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    assert_true(session_is_wiped(&s)); /* Dutch again for the next citizen */
+}
+
 static void skipped_question_and_failed_print(void **state)
 {
     (void)state;
@@ -210,6 +227,25 @@ static void changed_answer_forgets_later_ones(void **state)
         for (int k = 0; k < s.data.ov.groups[i].n_items; k++)
             assert_string_not_equal(
                 C->events[EV_MOVING].tasks[s.data.ov.groups[i].items[k].task].id, "remission");
+}
+
+static void go_to(session *s, screen_id target);
+
+static void overview_details_toggle(void **state)
+{
+    (void)state;
+    session s;
+    go_to(&s, SCREEN_OVERVIEW);
+    assert_false(s.data.details); /* compact first */
+    act_k(&s, ACT_SCROLL, 1);
+    act_k(&s, ACT_DETAILS, 0);
+    assert_true(s.data.details);
+    assert_int_equal(s.data.scroll, 0); /* a new layout starts at its first page */
+    act_k(&s, ACT_DETAILS, 0);
+    assert_false(s.data.details);
+    act_k(&s, ACT_TO_NEXT_STEP, 0);
+    act_k(&s, ACT_DETAILS, 0); /* only on the overview */
+    assert_false(s.data.details);
 }
 
 static void date_picker_months_are_bounded(void **state)
@@ -437,11 +473,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(starts_on_welcome_wiped),
         cmocka_unit_test(full_journey),
+        cmocka_unit_test(goodbye_in_the_citizens_language),
         cmocka_unit_test(skipped_question_and_failed_print),
         cmocka_unit_test(no_printer_means_no_print),
         cmocka_unit_test(back_from_every_screen),
         cmocka_unit_test(changed_answer_forgets_later_ones),
         cmocka_unit_test(date_picker_months_are_bounded),
+        cmocka_unit_test(overview_details_toggle),
         cmocka_unit_test(language_switch_keeps_answers),
         cmocka_unit_test(handoff_from_every_screen),
         cmocka_unit_test(handoff_failure_can_be_retried),
