@@ -26,8 +26,18 @@ typedef struct {
     unsigned long used;
 } cache_entry;
 
+#define WIDTH_SLOTS 4096
+
+typedef struct {
+    uint64_t hash;
+    char word[32]; /* short words only; longer ones are measured each time */
+    int px, width;
+    bool bold;
+} width_entry;
+
 struct ui_text {
     char path[2][1024]; /* regular, bold */
+    width_entry widths[WIDTH_SLOTS];
     sized_font fonts[MAX_SIZES];
     int n_fonts;
     cache_entry cache[CACHE_SLOTS];
@@ -123,6 +133,26 @@ static TTF_Font *font(ui_text *t, int px, bool bold)
     return f;
 }
 
+static uint64_t hash_str(const char *s, int px, bool bold, SDL_Color c);
+
+/* Width of one word, cached: layout measures the same words on every state change. */
+static int word_width(ui_text *t, int px, bool bold, const char *w)
+{
+    size_t n = strlen(w);
+    if (n >= sizeof t->widths[0].word)
+        return text_width(t, px, bold, w);
+    uint64_t h = hash_str(w, px, bold, (SDL_Color){0, 0, 0, 0});
+    width_entry *e = &t->widths[h % WIDTH_SLOTS];
+    if (e->hash == h && e->px == px && e->bold == bold && strcmp(e->word, w) == 0)
+        return e->width;
+    e->hash = h;
+    e->px = px;
+    e->bold = bold;
+    memcpy(e->word, w, n + 1);
+    e->width = text_width(t, px, bold, w);
+    return e->width;
+}
+
 int text_width(ui_text *t, int px, bool bold, const char *s)
 {
     int w = 0, h = 0;
@@ -138,57 +168,68 @@ int text_line_height(ui_text *t, int px, bool bold)
     return f ? TTF_FontLineSkip(f) : px;
 }
 
+/* Greedy line breaking at spaces. Each word is shaped once and each finished line once, so
+ * the cost is linear in the text (shaping every growing prefix was quadratic: 70 % of drawing
+ * the overview). A line's width is the sum of its words and spaces; the line is measured
+ * exactly once it is complete. */
 int text_wrap(ui_text *t, int px, bool bold, const char *s, int maxw,
               void (*line)(void *ctx, const char *text, int width), void *ctx)
 {
-    int lines = 0;
-    const char *p = s;
     char *buf = t->scratch;
     size_t cap = sizeof t->scratch;
-    while (*p) {
-        /* one paragraph at a time */
-        const char *nl = strchr(p, '\n');
-        size_t plen = nl ? (size_t)(nl - p) : strlen(p);
-        size_t start = 0;
-        while (start < plen || (plen == 0 && start == 0)) {
-            if (plen == 0) {
-                line(ctx, "", 0);
-                lines++;
+    int space = word_width(t, px, bold, " ");
+    int lines = 0;
+    const char *p = s;
+    do {
+        /* one paragraph (up to '\n') at a time */
+        const char *end = strchr(p, '\n');
+        if (!end)
+            end = p + strlen(p);
+        size_t len = 0; /* bytes of the line in buf */
+        int width = 0;
+        const char *q = p;
+        bool empty_paragraph = true;
+        while (q < end) {
+            while (q < end && *q == ' ')
+                q++;
+            const char *w0 = q;
+            while (q < end && *q != ' ')
+                q++;
+            size_t wl = (size_t)(q - w0);
+            if (wl == 0)
                 break;
+            empty_paragraph = false;
+            if (wl >= cap / 2)
+                wl = cap / 2 - 1;
+            char word[512];
+            size_t cl = wl < sizeof word ? wl : sizeof word - 1;
+            memcpy(word, w0, cl);
+            word[cl] = '\0';
+            int ww = word_width(t, px, bold, word);
+            if (len > 0 && width + space + ww > maxw) {
+                buf[len] = '\0';
+                line(ctx, buf, text_width(t, px, bold, buf));
+                lines++;
+                len = 0;
+                width = 0;
             }
-            /* grow the line word by word */
-            size_t best = 0, i = start;
-            int bestw = 0;
-            while (i <= plen) {
-                size_t end = i;
-                while (end < plen && p[end] != ' ')
-                    end++;
-                size_t n = end - start;
-                if (n >= cap)
-                    n = cap - 1;
-                memcpy(buf, p + start, n);
-                buf[n] = '\0';
-                int w = text_width(t, px, bold, buf);
-                if (w > maxw && best > 0)
-                    break;
-                best = n;
-                bestw = w;
-                if (w > maxw || end >= plen)
-                    break; /* a single word wider than the line stays whole */
-                i = end + 1;
+            if (len > 0 && len + 1 < cap) {
+                buf[len++] = ' ';
+                width += space;
             }
-            memcpy(buf, p + start, best);
-            buf[best] = '\0';
-            line(ctx, buf, bestw);
-            lines++;
-            start += best;
-            while (start < plen && p[start] == ' ')
-                start++;
+            if (len + wl >= cap)
+                wl = cap - len - 1;
+            memcpy(buf + len, w0, wl);
+            len += wl;
+            width += ww;
         }
-        p += plen;
-        if (*p == '\n')
-            p++;
-    }
+        if (len > 0 || empty_paragraph) {
+            buf[len] = '\0';
+            line(ctx, buf, len ? text_width(t, px, bold, buf) : 0);
+            lines++;
+        }
+        p = *end ? end + 1 : end;
+    } while (*p);
     return lines;
 }
 
@@ -256,6 +297,7 @@ unsigned long text_render_count(const ui_text *t)
 
 void text_cache_clear(ui_text *t)
 {
+    explicit_bzero(t->widths, sizeof t->widths); /* words may be a citizen's */
     for (int i = 0; i < CACHE_SLOTS; i++) {
         cache_entry *e = &t->cache[i];
         if (e->tex)
@@ -278,4 +320,5 @@ void text_destroy(ui_text *t)
         TTF_CloseFont(t->fonts[i].font);
     explicit_bzero(t->scratch, sizeof t->scratch);
     free(t);
+    FcFini(); /* fontconfig's caches; only the UI uses it */
 }

@@ -33,6 +33,11 @@ ui *ui_create(const ui_options *o, char *err, size_t errcap)
         snprintf(err, errcap, "out of memory");
         return NULL;
     }
+    if (o->scripted) {
+        /* pure software from drawing to the window: no GL driver, the same pixels everywhere */
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    }
     Uint32 flags = SDL_WINDOW_SHOWN | SDL_WINDOW_ALLOW_HIGHDPI;
     if (!o->windowed)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;

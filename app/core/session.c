@@ -101,7 +101,8 @@ static bool has_citizen(const session *s)
 /* Ends the session: everything personal is wiped, back to welcome (or out of order). */
 static void end_session(session *s, session_end_reason why, screen_id next, effects *out)
 {
-    bool had = has_citizen(s) || s->data.j.event >= 0;
+    /* on goodbye the session has already ended (and was wiped) */
+    bool had = s->screen != SCREEN_GOODBYE && (has_citizen(s) || s->data.j.event >= 0);
     data_reset(s);
     s->screen = next;
     s->warning = false;
