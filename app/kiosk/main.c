@@ -320,7 +320,12 @@ static bool parse_date(const char *s, civil_date *d)
 static bool make_dir(const char *path)
 {
     char buf[CONFIG_PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", path);
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    memcpy(buf, path, n + 1);
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/')
             continue;
@@ -505,8 +510,6 @@ int main(int argc, char **argv)
     IMG_Init(IMG_INIT_PNG);
     k->result_event = SDL_RegisterEvents(1);
 
-    char icons[CONFIG_PATH_MAX + 16];
-    snprintf(icons, sizeof icons, "%s/../icons", k->cfg.content_dir);
     ui_options uo = {
         .windowed = windowed || k->scripted,
         .scripted = k->scripted,
@@ -515,7 +518,7 @@ int main(int argc, char **argv)
         .screen_width_mm = k->cfg.screen_width_mm,
         .view_distance_mm = k->cfg.view_distance_mm,
         .font_family = k->cfg.font_family,
-        .icons_dir = icons,
+        .icons_dir = k->cfg.icons_dir,
     };
     k->u = ui_create(&uo, err, sizeof err);
     if (!k->u) {

@@ -22,6 +22,7 @@ void config_defaults(loket_config *cfg)
     snprintf(cfg->site_name, sizeof cfg->site_name, "Informatiepunt Digitale Overheid");
     snprintf(cfg->data_dir, sizeof cfg->data_dir, "loket-data");
     snprintf(cfg->content_dir, sizeof cfg->content_dir, "%s/content", LOKET_ASSETS_DIR);
+    snprintf(cfg->icons_dir, sizeof cfg->icons_dir, "%s/icons", LOKET_ASSETS_DIR);
     snprintf(cfg->locale_dir, sizeof cfg->locale_dir, "%s", LOKET_LOCALE_DIR);
     snprintf(cfg->font_family, sizeof cfg->font_family, "Noto Sans");
     session_config_defaults(&cfg->session);
@@ -113,6 +114,8 @@ bool config_set(loket_config *cfg, const char *section, const char *key, const c
         return STR(data_dir);
     if (IS("kiosk", "content_dir"))
         return STR(content_dir);
+    if (IS("kiosk", "icons_dir"))
+        return STR(icons_dir);
     if (IS("kiosk", "locale_dir"))
         return STR(locale_dir);
     if (IS("kiosk", "font"))

@@ -15,6 +15,7 @@ typedef struct {
     char site_name[128];
     char data_dir[CONFIG_PATH_MAX];
     char content_dir[CONFIG_PATH_MAX];
+    char icons_dir[CONFIG_PATH_MAX];
     char locale_dir[CONFIG_PATH_MAX];
     char font_family[64];
     bool debug_log;
