@@ -118,6 +118,18 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
             } else {
                 FAIL("unknown expectation '%s'", what);
             }
+        } else if (!strcmp(cmd, "card")) {
+            card_kind kind;
+            if (!strcmp(arg, "present id-document"))
+                kind = CARD_ID_DOCUMENT;
+            else if (!strcmp(arg, "present other"))
+                kind = CARD_OTHER;
+            else if (!strcmp(arg, "remove"))
+                kind = CARD_NONE;
+            else
+                FAIL("card wants 'present id-document', 'present other' or 'remove'");
+            if (!h->card(h->ctx, kind))
+                FAIL("no simulated card reader in this configuration");
         } else if (!strcmp(cmd, "redraw")) {
             if (!strcmp(arg, "cold"))
                 ui_redraw_cold(u, s);

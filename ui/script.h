@@ -12,6 +12,8 @@
  *   expect no-text <s>     no text on screen contains s
  *   expect control <id>    a control with this id (or label) can be tapped
  *   expect no-control <id>
+ *   card present id-document|other   a card is tapped on the (simulated) reader
+ *   card remove            the card is taken off
  *   fault handoff on|off   the simulated hand-off backend fails / works
  *   redraw [cold]          draw the unchanged screen again (cold: with an empty text cache)
  */
@@ -30,6 +32,7 @@ typedef struct {
     void (*dispatch)(void *ctx, const action *a); /* apply, run effects, wait for results */
     void (*key)(void *ctx, SDL_Keycode key);
     void (*advance)(void *ctx, uint64_t ms);
+    bool (*card)(void *ctx, card_kind kind); /* CARD_NONE: removed; false: no simulated reader */
     bool (*fault)(void *ctx, const char *what, bool on);
     void (*frame)(void *ctx);    /* render if changed, log */
     void (*logframe)(void *ctx); /* log the frame just drawn */

@@ -226,10 +226,16 @@ void session_apply(session *s, const action *a, effects *out)
     bool old_warning = s->warning;
     int old_left = session_warning_seconds_left(s);
 
+    if (a->kind == ACT_CARD_REMOVED) {
+        /* taking a card away (as one leaves) is not a sign of being here */
+        s->card = CARD_NONE;
+        goto done;
+    }
     if (is_user_action(a->kind)) {
         /* While the warning shows, only "still here" and hand-off count: a stray touch on the
          * dimmed screen behind it must not silently extend the session. */
-        if (s->warning && a->kind != ACT_STILL_HERE && a->kind != ACT_HANDOFF)
+        if (s->warning && a->kind != ACT_STILL_HERE && a->kind != ACT_HANDOFF &&
+            a->kind != ACT_CARD_PRESENT)
             goto done;
         s->last_input_ms = s->now_ms;
     }
@@ -364,6 +370,15 @@ void session_apply(session *s, const action *a, effects *out)
             s->warning = false;
         }
         break;
+    case ACT_CARD_PRESENT:
+        /* Somebody tapped a card: they are here. Reading it comes with the card reader's own
+         * screens; for now a tap counts as presence, also as "still here" under the warning. */
+        s->card = a->arg == CARD_ID_DOCUMENT ? CARD_ID_DOCUMENT : CARD_OTHER;
+        if (s->warning)
+            s->warning = false;
+        break;
+    case ACT_CARD_REMOVED:
+        break; /* handled above */
     case ACT_HANDOFF_RESULT:
         if (s->data.handoff == HANDOFF_SENDING && (uint32_t)a->arg == s->data.handoff_request)
             s->data.handoff = a->ok ? HANDOFF_SENT : HANDOFF_FAILED;

@@ -51,9 +51,14 @@ typedef enum {
     ACT_HANDOFF_CLOSE,  /* close the hand-off message, continue */
     ACT_STILL_HERE,     /* extend the inactivity timeout */
     ACT_INPUT,          /* any other touch/key: the citizen is there */
+    ACT_CARD_PRESENT,   /* arg: card_kind — a card was tapped on the reader */
+    ACT_CARD_REMOVED,   /* the card was taken off */
     ACT_HANDOFF_RESULT, /* arg: request id, ok */
     ACT_PRINT_RESULT,   /* arg: request id, ok */
 } action_kind;
+
+/* What kind of card is on the reader; never which card. */
+typedef enum { CARD_NONE, CARD_ID_DOCUMENT, CARD_OTHER } card_kind;
 
 typedef struct {
     action_kind kind;
@@ -133,6 +138,7 @@ typedef struct {
     int extensions;
     uint64_t goodbye_until_ms;
     uint32_t next_request;
+    card_kind card;    /* on the reader now (which kind only) */
     uint32_t version;  /* changes whenever anything visible changes */
     session_data data; /* personal: wiped when the session ends */
 } session;

@@ -15,6 +15,7 @@
 #include "core/session.h"
 #include "core/slip.h"
 #include "handoff/handoff.h"
+#include "nfc/card.h"
 #include "print/print.h"
 #include "script.h"
 #include "sys/clock.h"
@@ -35,6 +36,7 @@ typedef struct {
     worker *w;
     printer *printer;
     handoff_backend *handoff;
+    card_reader *cards;
     loket_clock clock;
     Uint32 result_event;
     FILE *render_log;
@@ -229,6 +231,19 @@ static void host_advance(void *ctx, uint64_t ms)
         tick(k);
         drain_results(k);
     }
+}
+
+static bool host_card(void *ctx, card_kind kind)
+{
+    kiosk *k = ctx;
+    if (!k->cards)
+        return false;
+    if (kind == CARD_NONE)
+        card_reader_sim_remove(k->cards);
+    else
+        card_reader_sim_present(k->cards, kind);
+    drain_results(k);
+    return true;
 }
 
 static bool host_fault(void *ctx, const char *what, bool on)
@@ -531,6 +546,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "loket: cannot start the worker thread\n");
         return 1;
     }
+    k->cards = card_reader_sim_new(post_result, k);
     session_init(&k->s, k->content, &k->cfg.session, clock_now_ms(&k->clock),
                  clock_today(&k->clock));
     if (render_log) {
@@ -552,6 +568,7 @@ int main(int argc, char **argv)
                          .dispatch = host_dispatch,
                          .key = host_key,
                          .advance = host_advance,
+                         .card = host_card,
                          .fault = host_fault,
                          .frame = host_frame,
                          .logframe = host_logframe,
@@ -621,6 +638,7 @@ int main(int argc, char **argv)
     if (k->printer)
         k->printer->destroy(k->printer);
     k->handoff->destroy(k->handoff);
+    card_reader_destroy(k->cards);
     content_free(k->content);
     IMG_Quit();
     SDL_Quit();

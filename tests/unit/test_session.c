@@ -428,6 +428,28 @@ static void still_here_extends_at_least_ten_times(void **state)
     assert_int_equal(s.cfg.warning_ms, 20000);
 }
 
+static void card_tap_means_someone_is_there(void **state)
+{
+    (void)state;
+    session s;
+    to_first_question(&s);
+    uint64_t t = s.now_ms;
+    tick_to(&s, t + 50000);
+    act_k(&s, ACT_CARD_PRESENT, CARD_ID_DOCUMENT);
+    assert_int_equal(s.card, CARD_ID_DOCUMENT);
+    tick_to(&s, t + 100000); /* 50 s after the tap: no warning yet */
+    assert_false(s.warning);
+    tick_to(&s, t + 110000);
+    assert_true(s.warning);
+    act_k(&s, ACT_CARD_REMOVED, 0); /* taking it away is not "still here" */
+    assert_int_equal(s.card, CARD_NONE);
+    assert_true(s.warning);
+    act_k(&s, ACT_CARD_PRESENT, CARD_OTHER); /* tapping it again is */
+    assert_false(s.warning);
+    assert_int_equal(s.screen, SCREEN_QUESTION);
+    assert_int_equal(s.data.question, 0);
+}
+
 static void handoff_message_on_welcome_times_out(void **state)
 {
     (void)state;
@@ -485,6 +507,7 @@ int main(void)
         cmocka_unit_test(handoff_failure_can_be_retried),
         cmocka_unit_test(timeout_warns_then_wipes),
         cmocka_unit_test(still_here_extends_at_least_ten_times),
+        cmocka_unit_test(card_tap_means_someone_is_there),
         cmocka_unit_test(handoff_message_on_welcome_times_out),
         cmocka_unit_test(version_changes_only_when_visible),
         cmocka_unit_test(out_of_order_without_content),
