@@ -196,6 +196,12 @@ void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, con
     layout_text(L, x, r.y + (r.h - h) / 2, w, px, bold, fg, fill, align, label);
 }
 
+void layout_overlay(layout *L, int layer)
+{
+    L->layer = layer;
+    layout_panel(L, (SDL_Rect){0, 0, L->W, L->H}, L->th->c.dim, L->th->c.dim, 0);
+}
+
 void layout_mirror(layout *L)
 {
     for (int i = 0; i < L->n; i++)

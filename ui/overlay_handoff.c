@@ -7,8 +7,7 @@ void overlay_handoff(layout *L)
     const theme *th = L->th;
     const session *s = L->s;
     lang_id lang = L->lang;
-    L->layer = 1;
-    layout_panel(L, (SDL_Rect){0, 0, L->W, L->H}, th->c.dim, th->c.dim, 0);
+    layout_overlay(L, 1);
     int w = L->W - 4 * th->pad, x = 2 * th->pad;
     const char *title, *body;
     switch (s->data.handoff) {

@@ -7,8 +7,7 @@ void overlay_timeout(layout *L)
     const theme *th = L->th;
     const session *s = L->s;
     lang_id lang = L->lang;
-    L->layer = 2;
-    layout_panel(L, (SDL_Rect){0, 0, L->W, L->H}, th->c.dim, th->c.dim, 0);
+    layout_overlay(L, 2);
     int w = L->W - 4 * th->pad, x = 2 * th->pad, inner = w - 2 * th->pad;
     int left = session_warning_seconds_left(s);
     const char *title = tr(lang, "Bent u er nog?");

@@ -628,10 +628,8 @@ int main(int argc, char **argv)
     }
 
     worker_stop(k->w);
-    /* wipe whatever a citizen left: the session and the screen texts */
-    effects fx = {0};
-    session_init(&k->s, k->content, &k->cfg.session, 0, k->s.today);
-    effects_wipe(&fx);
+    /* wipe whatever a citizen left: the session here, the screen texts in ui_destroy */
+    explicit_bzero(&k->s.data, sizeof k->s.data);
     if (k->render_log)
         fclose(k->render_log);
     ui_destroy(k->u);
