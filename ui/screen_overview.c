@@ -158,6 +158,45 @@ static int draw_piece(layout *L, const row *rows, const piece *p, int x, int y, 
     return h;
 }
 
+/* The helping hand: when early signals fire, the overview first says why, and offers help
+ * from an employee before the list. Returns the height (drawn only when `draw`). */
+static int helping_hand(layout *L, int x, int y, int w, bool draw)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    lang_id lang = L->lang;
+    const life_event *e = session_event(s);
+    const overview *ov = &s->data.ov;
+    if (ov->n_signals == 0)
+        return 0;
+    SDL_Color fg = th->c.on_card, bg = th->c.card;
+    int inner = w - 2 * th->pad, cy = y + th->pad;
+    size_t panel = (size_t)L->n;
+    if (draw)
+        layout_panel(L, (SDL_Rect){x, y, w, 0}, bg, th->c.handoff, 4);
+    const char *title = tr(lang, "Een medewerker kan u helpen met alles");
+    cy += (draw ? layout_text(L, x + th->pad, cy, inner, th->px_body, true, fg, bg, ALIGN_START,
+                              title)
+                : layout_text_height(L, inner, th->px_body, true, title)) +
+          th->gap / 2;
+    for (int k = 0; k < ov->n_signals; k++) {
+        const char *why = ltext_get(overview_signal_text(s->content, e, &ov->signals[k]), lang);
+        cy += draw ? layout_text(L, x + th->pad, cy, inner, th->px_body, false, fg, bg, ALIGN_START,
+                                 why)
+                   : layout_text_height(L, inner, th->px_body, false, why);
+    }
+    cy += th->gap;
+    if (draw)
+        layout_button(L, (SDL_Rect){x + th->pad, cy, inner, th->btn_h}, "handoff-signal",
+                      s->data.handoff == HANDOFF_SENT ? help_label(L)
+                                                      : tr(lang, "Vraag een medewerker om hulp"),
+                      "help", BTN_HANDOFF, (action){.kind = ACT_HANDOFF});
+    cy += th->btn_h + th->pad;
+    if (draw && panel < (size_t)L->n)
+        L->w[panel].r.h = cy - y;
+    return cy - y;
+}
+
 void screen_overview(layout *L)
 {
     const theme *th = L->th;
@@ -191,15 +230,19 @@ void screen_overview(layout *L)
     static row rows[OVERVIEW_MAX_GROUPS][MAX_ROWS];
     int nrows[OVERVIEW_MAX_GROUPS];
     piece pieces[MAX_PIECES];
-    int n = 0, column = 0, used = 0;
+    /* the first page starts below the helping hand, if any */
+    int hand_h = helping_hand(L, 0, 0, a.w, false);
+    int first = hand_h ? hand_h + th->gap : 0;
+#define COLUMN_START(col) ((col) / cols == 0 ? first : 0)
+    int n = 0, column = 0, used = first;
     int frame_h = 2 * th->pad + th->gap; /* a card's padding and the space below it */
     for (int g = 0; g < s->data.ov.n_groups; g++) {
         nrows[g] = card_rows(L, g, inner, rows[g]);
         int total = rows_h(rows[g], 0, nrows[g]) + frame_h;
         /* a card that fits a fresh column is not split */
-        if (used > 0 && used + total > page_h && total <= page_h) {
+        if (used > COLUMN_START(column) && used + total > page_h && total <= page_h) {
             column++;
-            used = 0;
+            used = COLUMN_START(column);
         }
         for (int i = 0; i < nrows[g] && n < MAX_PIECES;) {
             int head = i > 0 ? rows[g][0].h : 0;
@@ -208,7 +251,7 @@ void screen_overview(layout *L)
                 j++;
             if (j == i && used > 0) { /* not even one line fits here: next column */
                 column++;
-                used = 0;
+                used = COLUMN_START(column);
                 continue;
             }
             if (j == i)
@@ -218,14 +261,17 @@ void screen_overview(layout *L)
             i = j;
             if (i < nrows[g]) {
                 column++;
-                used = 0;
+                used = COLUMN_START(column);
             }
         }
     }
+#undef COLUMN_START
     int pages = n ? pieces[n - 1].column / cols + 1 : 1;
     L->pages = pages;
     int page = s->data.scroll < pages ? s->data.scroll : pages - 1;
-    int col_y[2] = {y, y};
+    if (page == 0 && hand_h)
+        helping_hand(L, a.x, y, a.w, true);
+    int col_y[2] = {y + (page == 0 ? first : 0), y + (page == 0 ? first : 0)};
     for (int i = 0; i < n; i++) {
         if (pieces[i].column / cols != page)
             continue;

@@ -91,6 +91,7 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
             snprintf(p, sizeof p, "%s/%s", shot_dir ? shot_dir : ".", arg);
             if (!ui_screenshot(u, p, e, sizeof e))
                 FAIL("%s", e);
+            h->logshot(h->ctx, arg);
         } else if (!strcmp(cmd, "expect")) {
             char *what = arg;
             char *val = what;

@@ -34,8 +34,9 @@ typedef struct {
     void (*advance)(void *ctx, uint64_t ms);
     bool (*card)(void *ctx, card_kind kind); /* CARD_NONE: removed; false: no simulated reader */
     bool (*fault)(void *ctx, const char *what, bool on);
-    void (*frame)(void *ctx);    /* render if changed, log */
-    void (*logframe)(void *ctx); /* log the frame just drawn */
+    void (*frame)(void *ctx);                     /* render if changed, log */
+    void (*logframe)(void *ctx);                  /* log the frame just drawn */
+    void (*logshot)(void *ctx, const char *name); /* a screenshot of the last frame was taken */
     const session *(*state)(void *ctx);
 } script_host;
 

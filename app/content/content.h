@@ -18,6 +18,7 @@
 #define CONTENT_MAX_TASKS 24
 #define CONTENT_MAX_EVENTS 32
 #define CONTENT_MAX_ORGS 64
+#define CONTENT_MAX_SIGNALS 8
 /* Answer options per question: the choices plus "unknown". */
 #define CONTENT_MAX_OPTIONS (CONTENT_MAX_CHOICES + 1)
 
@@ -100,6 +101,16 @@ typedef struct {
     int line;
 } organisation;
 
+/* An early signal: a situation that calls for active help rather than a list. Event signals
+ * fire on answers (`when`); content-wide ones (signals.yaml) on the overview's size. */
+typedef struct {
+    const char *id;
+    ltext text; /* the reason, in plain words, shown to the citizen */
+    condition when;
+    int min_organisations; /* content-wide: fires from this many organisations */
+    int line;
+} signal_rule;
+
 typedef struct {
     const char *id;
     const char *file;
@@ -111,6 +122,8 @@ typedef struct {
     question questions[CONTENT_MAX_QUESTIONS];
     int n_tasks;
     task tasks[CONTENT_MAX_TASKS];
+    int n_signals;
+    signal_rule signals[CONTENT_MAX_SIGNALS];
 } life_event;
 
 typedef struct content {
@@ -118,7 +131,9 @@ typedef struct content {
     organisation orgs[CONTENT_MAX_ORGS];
     int n_events;
     life_event events[CONTENT_MAX_EVENTS]; /* sorted by order */
-    struct content_arena *arena;           /* owns every string */
+    int n_signals;                         /* content-wide signals (signals.yaml) */
+    signal_rule signals[CONTENT_MAX_SIGNALS];
+    struct content_arena *arena; /* owns every string */
 } content;
 
 /* Diagnostics: "file:line: message" lines. */
@@ -144,6 +159,8 @@ bool content_parse_orgs(content *into, const char *file, const char *buf, size_t
                         content_diag *diag);
 bool content_parse_event(content *into, const char *file, const char *buf, size_t len,
                          content_diag *diag);
+bool content_parse_signals(content *into, const char *file, const char *buf, size_t len,
+                           content_diag *diag);
 content *content_new(void);
 /* Cross-file checks and the exhaustive path walk; sorts events. Returns false on error. */
 bool content_validate(content *c, content_diag *diag);

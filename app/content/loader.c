@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
+
+#include "content/overview.h"
 
 /* ---- arena: every string of the model ---- */
 
@@ -627,6 +630,79 @@ static void parse_task(walker *w, life_event *e, yaml_node_t *m)
     e->n_tasks++;
 }
 
+/* One signal: {id, text, when} in an event file; {id, text, min_organisations} in
+ * signals.yaml (e == NULL). */
+static void parse_signal(walker *w, life_event *e, yaml_node_t *m, signal_rule *sg)
+{
+    static const char *const ev_keys[] = {"id", "text", "when", NULL};
+    static const char *const global_keys[] = {"id", "text", "min_organisations", NULL};
+    memset(sg, 0, sizeof *sg);
+    sg->line = node_line(m);
+    if (m->type != YAML_MAPPING_NODE) {
+        err(w, m, "signal: expected a mapping with id, text, ...");
+        return;
+    }
+    check_keys(w, m, "signal", e ? ev_keys : global_keys);
+    sg->id = get_id(w, m, "id", "signal");
+    char what[80];
+    snprintf(what, sizeof what, "signal '%s'", sg->id ? sg->id : "?");
+    get_ltext(w, m, "text", what, true, &sg->text);
+    if (e) {
+        yaml_node_t *when = get(w, m, "when");
+        if (!when)
+            err(w, m, "%s: 'when' is missing (the answers that call for help)", what);
+        parse_condition(w, e, e->n_questions, when, what, &sg->when);
+    } else {
+        yaml_node_t *n = get(w, m, "min_organisations");
+        if (!n || !parse_int(scalar(n), 2, OVERVIEW_MAX_GROUPS, &sg->min_organisations))
+            err(w, n ? n : m, "%s: 'min_organisations' must be a whole number from 2 to %d", what,
+                OVERVIEW_MAX_GROUPS);
+    }
+}
+
+static void parse_signal_list(walker *w, life_event *e, yaml_node_t *list, signal_rule *out, int *n)
+{
+    if (!list)
+        return;
+    if (list->type != YAML_SEQUENCE_NODE) {
+        err(w, list, "'signals' must be a list (items start with '- ')");
+        return;
+    }
+    for (yaml_node_item_t *i = list->data.sequence.items.start; i < list->data.sequence.items.top;
+         i++) {
+        if (*n >= CONTENT_MAX_SIGNALS) {
+            err(w, node(w, *i), "too many signals (at most %d)", CONTENT_MAX_SIGNALS);
+            return;
+        }
+        signal_rule *sg = &out[*n];
+        parse_signal(w, e, node(w, *i), sg);
+        for (int k = 0; sg->id && k < *n; k++)
+            if (out[k].id && strcmp(out[k].id, sg->id) == 0)
+                err(w, node(w, *i), "signal '%s': this id is used twice", sg->id);
+        (*n)++;
+    }
+}
+
+bool content_parse_signals(content *into, const char *file, const char *buf, size_t len,
+                           content_diag *diag)
+{
+    walker w = {.c = into, .file = file, .diag = diag};
+    yaml_document_t doc;
+    if (!load_doc(&w, &doc, buf, len))
+        return false;
+    w.doc = &doc;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    static const char *const keys[] = {"signals", NULL};
+    if (root->type != YAML_MAPPING_NODE) {
+        err(&w, root, "expected 'signals:' at the top");
+    } else {
+        check_keys(&w, root, "file", keys);
+        parse_signal_list(&w, NULL, get(&w, root, "signals"), into->signals, &into->n_signals);
+    }
+    yaml_document_delete(&doc);
+    return w.errors == 0;
+}
+
 bool content_parse_event(content *into, const char *file, const char *buf, size_t len,
                          content_diag *diag)
 {
@@ -636,8 +712,8 @@ bool content_parse_event(content *into, const char *file, const char *buf, size_
         return false;
     w.doc = &doc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    static const char *const keys[] = {"id",    "order",     "icon",  "title",
-                                       "intro", "questions", "tasks", NULL};
+    static const char *const keys[] = {"id",        "order", "icon",    "title", "intro",
+                                       "questions", "tasks", "signals", NULL};
     if (root->type != YAML_MAPPING_NODE) {
         err(&w, root, "a life event file starts with 'id:', 'title:', 'questions:', 'tasks:'");
         yaml_document_delete(&doc);
@@ -691,6 +767,7 @@ bool content_parse_event(content *into, const char *file, const char *buf, size_
              i++)
             parse_task(&w, e, node(&w, *i));
     }
+    parse_signal_list(&w, e, get(&w, root, "signals"), e->signals, &e->n_signals);
     if (e->id && content_find_event(into, e->id) >= 0)
         err(&w, root, "%s: this id is also used by %s", what,
             into->events[content_find_event(into, e->id)].file);
@@ -816,6 +893,15 @@ content *content_load_dir(const char *dir, content_diag *diag)
     if (!buf || !content_parse_orgs(c, path, buf, len, diag))
         ok = false;
     free(buf);
+
+    /* content-wide signals: optional */
+    snprintf(path, sizeof path, "%s/signals.yaml", dir);
+    if (access(path, F_OK) == 0) {
+        buf = read_file(path, &len, diag);
+        if (!buf || !content_parse_signals(c, path, buf, len, diag))
+            ok = false;
+        free(buf);
+    }
 
     snprintf(path, sizeof path, "%s/events", dir);
     DIR *d = opendir(path);

@@ -91,3 +91,25 @@ void overview_build(const life_event *e, const int answers[CONTENT_MAX_QUESTIONS
         group_rank[j] = r;
     }
 }
+
+void overview_signals(const content *c, const life_event *e,
+                      const int answers[CONTENT_MAX_QUESTIONS], overview *ov)
+{
+    ov->n_signals = 0;
+    for (int k = 0; k < e->n_signals; k++)
+        if (condition_holds(&e->signals[k].when, answers))
+            ov->signals[ov->n_signals++] = (overview_signal){false, k};
+    for (int k = 0; c && k < c->n_signals; k++)
+        if (c->signals[k].min_organisations > 0 && ov->n_groups >= c->signals[k].min_organisations)
+            ov->signals[ov->n_signals++] = (overview_signal){true, k};
+}
+
+const ltext *overview_signal_text(const content *c, const life_event *e, const overview_signal *sg)
+{
+    return sg->global ? &c->signals[sg->index].text : &e->signals[sg->index].text;
+}
+
+const char *overview_signal_id(const content *c, const life_event *e, const overview_signal *sg)
+{
+    return sg->global ? c->signals[sg->index].id : e->signals[sg->index].id;
+}

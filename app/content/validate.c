@@ -15,6 +15,7 @@ typedef struct {
     int answers[CONTENT_MAX_QUESTIONS];
     bool q_reached[CONTENT_MAX_QUESTIONS];
     bool t_reached[CONTENT_MAX_TASKS];
+    bool s_reached[CONTENT_MAX_SIGNALS];
     long paths;
     int dead_ends;
     char first_dead_end[512];
@@ -56,6 +57,9 @@ static void walk_from(walk *w, int qi)
                 w->t_reached[t] = true;
                 n++;
             }
+        for (int k = 0; k < e->n_signals; k++)
+            if (condition_holds(&e->signals[k].when, w->answers))
+                w->s_reached[k] = true;
         if (n == 0 && w->dead_ends++ == 0)
             describe_path(w, w->first_dead_end, sizeof w->first_dead_end);
         return;
@@ -105,6 +109,11 @@ static void validate_event(const content *c, life_event *e, content_diag *diag)
             content_diag_add(diag, e->file, e->tasks[t].line,
                              "task '%s' can never be shown: no answers make its 'when' true",
                              e->tasks[t].id);
+    for (int k = 0; k < e->n_signals; k++)
+        if (!w->s_reached[k])
+            content_diag_add(diag, e->file, e->signals[k].line,
+                             "signal '%s' can never fire: no answers make its 'when' true",
+                             e->signals[k].id);
     if (w->dead_ends)
         content_diag_add(diag, e->file, 1,
                          "life event '%s': %d combination(s) of answers end without any task, "
@@ -200,6 +209,10 @@ void content_coverage(const content *c, lang_id lang, int *present, int *total,
                 cover(&cv, &qu->choices[ch].text, e->file, qu->line, what);
             }
         }
+        for (int k = 0; k < e->n_signals; k++) {
+            snprintf(what, sizeof what, "signal '%s' text", e->signals[k].id);
+            cover(&cv, &e->signals[k].text, e->file, e->signals[k].line, what);
+        }
         for (int t = 0; t < e->n_tasks; t++) {
             const task *tk = &e->tasks[t];
             snprintf(what, sizeof what, "task '%s' text", tk->id);
@@ -207,6 +220,10 @@ void content_coverage(const content *c, lang_id lang, int *present, int *total,
             snprintf(what, sizeof what, "task '%s' how", tk->id);
             cover(&cv, &tk->how, e->file, tk->line, what);
         }
+    }
+    for (int k = 0; k < c->n_signals; k++) {
+        snprintf(what, sizeof what, "signal '%s' text", c->signals[k].id);
+        cover(&cv, &c->signals[k].text, "signals.yaml", c->signals[k].line, what);
     }
     *present = cv.present;
     *total = cv.total;

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "content/overview.h"
+
 void handoff_request_build(const content *c, const journey *j, const char *kiosk_id,
                            uint32_t request, handoff_request *out)
 {
@@ -34,4 +36,11 @@ void handoff_request_build(const content *c, const journey *j, const char *kiosk
             snprintf(dst, cap, "%s", a < q->n_choices ? q->choices[a].id : "unknown");
         out->n_answers++;
     }
+    overview ov;
+    overview_build(e, j->answers, j->dates, j->today, &ov);
+    overview_signals(c, e, j->answers, &ov);
+    for (int k = 0; k < ov.n_signals; k++)
+        snprintf(out->signals[out->n_signals++], sizeof out->signals[0], "%s",
+                 overview_signal_id(c, e, &ov.signals[k]));
+    explicit_bzero(&ov, sizeof ov);
 }

@@ -20,6 +20,8 @@ typedef struct {
         char question[48]; /* question id */
         char answer[48];   /* option id ("yes", a choice id, "unknown") or YYYY-MM-DD */
     } answers[CONTENT_MAX_QUESTIONS];
+    int n_signals; /* early signals that fired: why this citizen may need active help */
+    char signals[2 * CONTENT_MAX_SIGNALS][48];
 } handoff_request;
 
 void handoff_request_build(const content *c, const journey *j, const char *kiosk_id,

@@ -123,8 +123,10 @@ static journey snapshot(const session *s)
 static void build_overview(session *s)
 {
     const life_event *e = session_event(s);
-    if (e)
+    if (e) {
         overview_build(e, s->data.j.answers, s->data.j.dates, s->today, &s->data.ov);
+        overview_signals(s->content, e, s->data.j.answers, &s->data.ov);
+    }
     s->data.scroll = 0;
 }
 

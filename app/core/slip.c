@@ -40,6 +40,13 @@ void slip_compose(const content *c, const journey *j, const char *site_name, con
     add(out, SLIP_TEXT, "%s", tr(L, "Dit moet u regelen:"));
     overview ov;
     overview_build(e, j->answers, j->dates, j->today, &ov);
+    overview_signals(c, e, j->answers, &ov);
+    if (ov.n_signals > 0) {
+        add(out, SLIP_RULE, "-");
+        add(out, SLIP_HEADING, "%s", tr(L, "Een medewerker kan u helpen met alles"));
+        for (int k = 0; k < ov.n_signals; k++)
+            add(out, SLIP_TEXT, "%s", ltext_get(overview_signal_text(c, e, &ov.signals[k]), L));
+    }
     char buf[512];
     for (int g = 0; g < ov.n_groups; g++) {
         const organisation *o = &c->orgs[ov.groups[g].org];

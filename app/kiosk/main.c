@@ -269,6 +269,15 @@ static void host_logframe(void *ctx)
         ui_write_render_log(k->u, k->render_log, k->frames);
 }
 
+static void host_logshot(void *ctx, const char *name)
+{
+    kiosk *k = ctx;
+    if (k->render_log) {
+        fprintf(k->render_log, "screenshot\t%s\n", name);
+        fflush(k->render_log);
+    }
+}
+
 static const session *host_state(void *ctx)
 {
     return &((kiosk *)ctx)->s;
@@ -572,6 +581,7 @@ int main(int argc, char **argv)
                          .fault = host_fault,
                          .frame = host_frame,
                          .logframe = host_logframe,
+                         .logshot = host_logshot,
                          .state = host_state};
         rc = script_run(script, k->u, &h, k->shot_dir[0] ? k->shot_dir : ".", err, sizeof err);
         if (rc)

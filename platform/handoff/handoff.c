@@ -34,9 +34,10 @@ static bool sim_send(handoff_backend *b, const handoff_request *req, char *err, 
     }
     /* metadata only: which life event and how far, never what was answered */
     log_msg(LOG_INFO, "handoff",
-            "request %u from kiosk %s: life event '%s', screen %s, language %s, %d answers",
+            "request %u from kiosk %s: life event '%s', screen %s, language %s, %d answers, "
+            "%d signals",
             req->request, req->kiosk_id, req->event_id[0] ? req->event_id : "-", req->screen,
-            req->lang, req->n_answers);
+            req->lang, req->n_answers, req->n_signals);
     return true;
 }
 

@@ -57,6 +57,11 @@ typedef struct {
 typedef struct {
     int n;
     rl_frame *f;
+    int nshots;
+    struct {
+        char name[128];
+        int frame; /* index of the frame on screen when it was taken */
+    } shots[64];
 } rlog;
 
 static char *field(char **save)
@@ -84,7 +89,11 @@ static void rlog_load(rlog *L, const char *path)
         char *kind = strtok_r(copy, "\t\n", &save);
         if (!kind)
             continue;
-        if (!strcmp(kind, "frame")) {
+        if (!strcmp(kind, "screenshot") && L->n > 0 && L->nshots < 64) {
+            char *name = field(&save);
+            snprintf(L->shots[L->nshots].name, sizeof L->shots[0].name, "%s", name ? name : "");
+            L->shots[L->nshots++].frame = L->n - 1;
+        } else if (!strcmp(kind, "frame")) {
             L->f = realloc(L->f, sizeof *L->f * (size_t)(L->n + 1));
             cur = &L->f[L->n++];
             memset(cur, 0, sizeof *cur);
@@ -369,14 +378,24 @@ static bool file_contains(const char *path, const char *needle)
     return false;
 }
 
+/* The screenshot `png` shows `screen` (and `text`, if given), pixel for pixel as the render
+ * log recorded the frame on screen when it was taken. */
 static void check_shot(const run *r, const char *png, const char *screen, const char *text)
 {
     char p[1200];
     snprintf(p, sizeof p, "%s/%s", r->dir, png);
-    const rl_frame *f = find_frame(&r->rl, screen, text);
+    const rl_frame *f = NULL;
+    for (int i = 0; i < r->rl.nshots; i++)
+        if (!strcmp(r->rl.shots[i].name, png))
+            f = &r->rl.f[r->rl.shots[i].frame];
     if (!f)
-        fprintf(stderr, "no frame on %s showing '%s'\n", screen, text ? text : "");
+        fprintf(stderr, "the render log has no screenshot %s\n", png);
     assert_non_null(f);
+    assert_string_equal(f->screen, screen);
+    if (text && !frame_text(f, text)) {
+        fprintf(stderr, "%s does not show '%s'\n", png, text);
+        fail();
+    }
     check_screenshot(p, f);
 }
 

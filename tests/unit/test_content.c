@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "content/content.h"
+#include "content/overview.h"
 #include "fixture.h"
 
 static void valid_fixture_loads(void **state)
@@ -119,6 +120,13 @@ static const broken_case cases[] = {
      "organisations.yaml:2: organisation 'x': give at least one of phone, website or visit"},
     {"bad id", "events/a.yaml", "id: Ev-1\ntitle: {nl: T}\nicon: x\n" ONE_Q ONE_T,
      "events/a.yaml:1: life event: 'id' must be lower-case letters"},
+    {"signal that can never fire", "events/a.yaml",
+     EV_HEAD ONE_Q "  - id: q2\n    type: yesno\n    text: {nl: W?}\n    when: {q1: yes}\n" ONE_T
+                   "signals:\n  - id: s1\n    text: {nl: Hulp.}\n    when: {q1: no, q2: yes}\n",
+     "events/a.yaml:17: signal 's1' can never fire"},
+    {"signal without when", "events/a.yaml",
+     EV_HEAD ONE_Q ONE_T "signals:\n  - id: s1\n    text: {nl: Hulp.}\n",
+     "events/a.yaml:13: signal 's1': 'when' is missing"},
     {"two documents", "events/a.yaml", EV_HEAD ONE_Q ONE_T "---\nid: other\n",
      "events/a.yaml:12: only one YAML document per file"},
 };
@@ -215,6 +223,39 @@ static void load_dir_reads_every_event_file(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+static void content_wide_signals(void **state)
+{
+    (void)state;
+    content *c = fixture_content();
+    content_diag d = {0};
+    static const char ok[] = "signals:\n  - id: many\n    min_organisations: 2\n"
+                             "    text: {nl: Veel., en: A lot.}\n";
+    assert_true(content_parse_signals(c, "signals.yaml", ok, sizeof ok - 1, &d));
+    assert_int_equal(c->n_signals, 1);
+    assert_int_equal(c->signals[0].min_organisations, 2);
+    /* moving with renting = yes and a low income: gemeente and toeslagen */
+    const life_event *e = &c->events[content_find_event(c, "moving")];
+    int answers[CONTENT_MAX_QUESTIONS] = {DATE_UNKNOWN, YESNO_YES, 0,  -1, -1, -1,
+                                          -1,           -1,        -1, -1, -1, -1};
+    civil_date dates[CONTENT_MAX_QUESTIONS] = {0};
+    overview ov;
+    overview_build(e, answers, dates, (civil_date){2026, 11, 28}, &ov);
+    overview_signals(c, e, answers, &ov);
+    assert_int_equal(ov.n_groups, 2);
+    assert_int_equal(ov.n_signals, 1);
+    assert_true(ov.signals[0].global);
+    assert_string_equal(overview_signal_id(c, e, &ov.signals[0]), "many");
+    assert_string_equal(ltext_get(overview_signal_text(c, e, &ov.signals[0]), LANG_EN), "A lot.");
+    static const char bad[] = "signals:\n  - id: one\n    min_organisations: 1\n"
+                              "    text: {nl: X}\n  - id: w\n    when: {a: yes}\n"
+                              "    text: {nl: Y}\n    min_organisations: 3\n";
+    assert_false(content_parse_signals(c, "signals.yaml", bad, sizeof bad - 1, &d));
+    assert_non_null(strstr(d.text, "signals.yaml:3: signal 'one': 'min_organisations' must be"));
+    assert_non_null(strstr(d.text, "signals.yaml:6: signal: unknown key 'when'"));
+    content_diag_free(&d);
+    content_free(c);
+}
+
 static void coverage_counts_translations(void **state)
 {
     (void)state;
@@ -252,6 +293,7 @@ int main(void)
         cmocka_unit_test(broken_file_is_reported),
         cmocka_unit_test(duplicate_event_ids_across_files),
         cmocka_unit_test(load_dir_reads_every_event_file),
+        cmocka_unit_test(content_wide_signals),
         cmocka_unit_test(coverage_counts_translations),
         cmocka_unit_test(site_fills_municipality),
     };

@@ -1,0 +1,160 @@
+/* Early signals in the shipped content: every rule has a case that fires it and one that does
+ * not, and a rule without cases here fails the test.  usage: test_signals CONTENT_DIR */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "content/content.h"
+#include "content/overview.h"
+
+static const char *DIR_;
+static content *C;
+
+typedef struct {
+    const char *event, *signal;
+    const char *fires; /* "question=answer,..." */
+    const char *quiet; /* answers with which it does not fire */
+} signal_case;
+
+/* Content-wide signals are tested through an event whose answers give enough organisations. */
+static const signal_case cases[] = {
+    {"moving", "low_income_family_move", "low_income=yes,children=yes",
+     "low_income=no,children=yes"},
+    {"moving", "low_income_family_move", "low_income=unknown,children=yes",
+     "low_income=yes,children=no"},
+    {"ill_student", "illness_study_income", "study_plan=pause,had_job=yes,job_ended=yes",
+     "study_plan=continue,had_job=yes,job_ended=yes"},
+    {"ill_student", "illness_study_income", "study_plan=stop,had_job=unknown,job_ended=unknown",
+     "study_plan=stop,had_job=no"},
+    {"job_loss", "not_enough_money", "enough_money=no", "enough_money=yes"},
+    {"job_loss", "not_enough_money", "enough_money=unknown", "enough_money=yes"},
+    /* many organisations: ill student with a job that ended and no care allowance involves the
+     * school, UWV, Toeslagen, the insurer and the municipality; renting with rent allowance and
+     * a higher income involves two */
+    {"ill_student", "many_organisations",
+     "student_finance=yes,study_plan=continue,had_job=yes,job_ended=yes,care_allowance=no", NULL},
+    {"moving", "many_organisations", NULL,
+     "renting=yes,rent_allowance=yes,low_income=no,children=no"},
+};
+
+static void answers_from(const life_event *e, const char *spec, int answers[])
+{
+    for (int i = 0; i < CONTENT_MAX_QUESTIONS; i++)
+        answers[i] = -1;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", spec);
+    char *save = NULL;
+    for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        int q = -1;
+        for (int i = 0; i < e->n_questions; i++)
+            if (!strcmp(e->questions[i].id, kv))
+                q = i;
+        if (q < 0)
+            fprintf(stderr, "%s: no question '%s'\n", e->id, kv);
+        assert_true(q >= 0);
+        answers[q] = question_option_index(&e->questions[q], eq + 1);
+        assert_true(answers[q] >= 0);
+    }
+}
+
+static bool fires(const char *event, const char *signal, const char *spec)
+{
+    const life_event *e = &C->events[content_find_event(C, event)];
+    int answers[CONTENT_MAX_QUESTIONS];
+    civil_date dates[CONTENT_MAX_QUESTIONS] = {0};
+    answers_from(e, spec, answers);
+    overview ov;
+    overview_build(e, answers, dates, (civil_date){2026, 11, 28}, &ov);
+    overview_signals(C, e, answers, &ov);
+    for (int k = 0; k < ov.n_signals; k++)
+        if (!strcmp(overview_signal_id(C, e, &ov.signals[k]), signal))
+            return true;
+    return false;
+}
+
+static void every_case_behaves(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const signal_case *sc = &cases[i];
+        assert_true(content_find_event(C, sc->event) >= 0);
+        if (sc->fires && !fires(sc->event, sc->signal, sc->fires)) {
+            fprintf(stderr, "%s/%s should fire with %s\n", sc->event, sc->signal, sc->fires);
+            fail();
+        }
+        if (sc->quiet && fires(sc->event, sc->signal, sc->quiet)) {
+            fprintf(stderr, "%s/%s should not fire with %s\n", sc->event, sc->signal, sc->quiet);
+            fail();
+        }
+    }
+}
+
+static bool covered(const char *signal, bool need_fire, bool need_quiet)
+{
+    bool f = false, q = false;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (!strcmp(cases[i].signal, signal)) {
+            f |= cases[i].fires != NULL;
+            q |= cases[i].quiet != NULL;
+        }
+    return (!need_fire || f) && (!need_quiet || q);
+}
+
+static void every_rule_has_cases(void **state)
+{
+    (void)state;
+    int missing = 0;
+    for (int i = 0; i < C->n_events; i++)
+        for (int k = 0; k < C->events[i].n_signals; k++)
+            if (!covered(C->events[i].signals[k].id, true, true)) {
+                fprintf(stderr, "signal %s/%s has no test case here\n", C->events[i].id,
+                        C->events[i].signals[k].id);
+                missing++;
+            }
+    for (int k = 0; k < C->n_signals; k++)
+        if (!covered(C->signals[k].id, true, true)) {
+            fprintf(stderr, "signal %s has no test case here\n", C->signals[k].id);
+            missing++;
+        }
+    assert_int_equal(missing, 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    content_diag d = {0};
+    C = content_load_dir(DIR_, &d);
+    if (!C)
+        fprintf(stderr, "%s", d.text ? d.text : "content did not load\n");
+    content_diag_free(&d);
+    return C ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    content_free(C);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_signals CONTENT_DIR\n");
+        return 2;
+    }
+    DIR_ = argv[1];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_case_behaves),
+        cmocka_unit_test(every_rule_has_cases),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
