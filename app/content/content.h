@@ -178,6 +178,10 @@ int question_n_options(const question *q);
 /* The option index for a condition value like "yes", "known" or a choice id; -1 if none. */
 int question_option_index(const question *q, const char *value);
 
+/* Advice for editors (not errors): texts that are long for people who read poorly. Counts
+ * characters of the Dutch text: a question over 90, a task over 120, a how-to over 400. */
+void content_lint(const content *c, content_diag *advice);
+
 /* Translation coverage: texts present in `lang` out of all texts; missing ones listed in
  * `missing` (may be NULL) as "file:line: key". */
 void content_coverage(const content *c, lang_id lang, int *present, int *total,

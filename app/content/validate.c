@@ -228,3 +228,41 @@ void content_coverage(const content *c, lang_id lang, int *present, int *total,
     *present = cv.present;
     *total = cv.total;
 }
+
+/* Characters, not bytes: UTF-8 continuation bytes do not count. */
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+void content_lint(const content *c, content_diag *advice)
+{
+    for (int i = 0; i < c->n_events; i++) {
+        const life_event *e = &c->events[i];
+        for (int q = 0; q < e->n_questions; q++) {
+            size_t n = chars(e->questions[q].text.s[LANG_NL]);
+            if (n > 90)
+                content_diag_add(advice, e->file, e->questions[q].line,
+                                 "question '%s' is %zu characters; keep a question under 90",
+                                 e->questions[q].id, n);
+        }
+        for (int t = 0; t < e->n_tasks; t++) {
+            const task *tk = &e->tasks[t];
+            size_t n = chars(tk->text.s[LANG_NL]);
+            if (n > 120)
+                content_diag_add(advice, e->file, tk->line,
+                                 "task '%s' text is %zu characters; one short action reads best "
+                                 "(under 120)",
+                                 tk->id, n);
+            n = chars(tk->how.s[LANG_NL]);
+            if (n > 400)
+                content_diag_add(advice, e->file, tk->line,
+                                 "task '%s' how is %zu characters; two or three short sentences "
+                                 "(under 400) are easier to read",
+                                 tk->id, n);
+        }
+    }
+}

@@ -320,6 +320,13 @@ static int check_content(const char *dir, uint32_t languages)
     }
     printf("%s: OK — %d life events, %d questions, %d tasks, %d organisations\n", dir, c->n_events,
            nq, nt, c->n_orgs);
+    content_diag advice = {0};
+    content_lint(c, &advice);
+    if (advice.count) {
+        printf("advice for editors (%d; not errors):\n", advice.count);
+        fputs(advice.text, stdout);
+    }
+    content_diag_free(&advice);
     printf("translation coverage:\n");
     for (int l = 0; l < LANG_COUNT; l++) {
         content_diag missing = {0};
