@@ -83,8 +83,11 @@ static int card_rows(layout *L, int g, int w, row *rows)
             add_text(&j, w, false, 0, ltext_get(&t->how, lang));
     }
     int gap = th->gap;
+    char iso[160];
     if (o->phone) {
-        add_text(&j, w, false, gap, layout_printf(L, "%s %s", tr(lang, "Bel:"), o->phone));
+        add_text(
+            &j, w, false, gap,
+            layout_printf(L, "%s %s", tr(lang, "Bel:"), i18n_ltr(lang, o->phone, iso, sizeof iso)));
         gap = 0;
     }
     if (ltext_present(&o->phone_hours)) {
@@ -92,7 +95,9 @@ static int card_rows(layout *L, int g, int w, row *rows)
         gap = 0;
     }
     if (o->website) {
-        add_text(&j, w, false, gap, layout_printf(L, "%s %s", tr(lang, "Website:"), o->website));
+        add_text(&j, w, false, gap,
+                 layout_printf(L, "%s %s", tr(lang, "Website:"),
+                               i18n_ltr(lang, o->website, iso, sizeof iso)));
         gap = 0;
     }
     if (ltext_present(&o->visit))

@@ -2,6 +2,7 @@
 
 #include <SDL_ttf.h>
 #include <fontconfig/fontconfig.h>
+#include <fribidi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,13 @@
 #define MAX_SIZES 16
 #define CACHE_SLOTS 1024
 
+/* Font families by script: Latin (also Cyrillic, Greek, digits) and Arabic. */
+enum { SCRIPT_LATIN, SCRIPT_ARABIC, SCRIPT_COUNT };
+
 typedef struct {
     int px;
     bool bold;
+    int script;
     TTF_Font *font;
 } sized_font;
 
@@ -36,7 +41,7 @@ typedef struct {
 } width_entry;
 
 struct ui_text {
-    char path[2][1024]; /* regular, bold */
+    char path[SCRIPT_COUNT][2][1024]; /* per script: regular, bold; "" = not installed */
     width_entry widths[WIDTH_SLOTS];
     sized_font fonts[MAX_SIZES];
     int n_fonts;
@@ -88,18 +93,23 @@ ui_text *text_create(const char *family, char *err, size_t errcap)
         return NULL;
     }
     for (int b = 0; b < 2; b++) {
-        if (!find_font(family, b == 1, t->path[b], sizeof t->path[b])) {
+        if (!find_font(family, b == 1, t->path[SCRIPT_LATIN][b], sizeof t->path[0][b])) {
             snprintf(err, errcap,
                      "font '%s' not found (install fonts-noto-core, or set [kiosk] font)", family);
             free(t);
             return NULL;
         }
+        /* Arabic script: the family's Arabic face; without it Arabic would show as boxes */
+        char arabic[96];
+        snprintf(arabic, sizeof arabic, "%s Arabic", family);
+        if (!find_font(arabic, b == 1, t->path[SCRIPT_ARABIC][b], sizeof t->path[0][b]))
+            t->path[SCRIPT_ARABIC][b][0] = '\0';
     }
     /* Cap height from the glyph 'H' at a large size. */
-    TTF_Font *f = TTF_OpenFont(t->path[0], 200);
+    TTF_Font *f = TTF_OpenFont(t->path[SCRIPT_LATIN][0], 200);
     int minx, maxx, miny, maxy, adv;
     if (!f || TTF_GlyphMetrics(f, 'H', &minx, &maxx, &miny, &maxy, &adv) != 0) {
-        snprintf(err, errcap, "cannot open font %s: %s", t->path[0], TTF_GetError());
+        snprintf(err, errcap, "cannot open font %s: %s", t->path[SCRIPT_LATIN][0], TTF_GetError());
         if (f)
             TTF_CloseFont(f);
         free(t);
@@ -115,22 +125,245 @@ double text_cap_ratio(ui_text *t)
     return t->cap_ratio;
 }
 
-static TTF_Font *font(ui_text *t, int px, bool bold)
+static TTF_Font *script_font(ui_text *t, int px, bool bold, int script)
 {
     for (int i = 0; i < t->n_fonts; i++)
-        if (t->fonts[i].px == px && t->fonts[i].bold == bold)
+        if (t->fonts[i].px == px && t->fonts[i].bold == bold && t->fonts[i].script == script)
             return t->fonts[i].font;
-    TTF_Font *f = TTF_OpenFont(t->path[bold], px);
+    if (!t->path[script][bold][0])
+        script = SCRIPT_LATIN;
+    TTF_Font *f = TTF_OpenFont(t->path[script][bold], px);
     if (!f)
         return NULL;
-    /* HarfBuzz shaping; direction and script follow the text (SDL_ttf >= 2.20) */
+    /* HarfBuzz shapes each run; Arabic runs right to left (SDL_ttf >= 2.20) */
+    if (script == SCRIPT_ARABIC) {
+        TTF_SetFontDirection(f, TTF_DIRECTION_RTL);
+        TTF_SetFontScriptName(f, "Arab");
+    }
     if (t->n_fonts == MAX_SIZES) {
         TTF_CloseFont(t->fonts[0].font);
         memmove(&t->fonts[0], &t->fonts[1], sizeof t->fonts[0] * (MAX_SIZES - 1));
         t->n_fonts--;
     }
-    t->fonts[t->n_fonts++] = (sized_font){px, bold, f};
+    t->fonts[t->n_fonts++] = (sized_font){px, bold, script, f};
     return f;
+}
+
+static TTF_Font *font(ui_text *t, int px, bool bold)
+{
+    return script_font(t, px, bold, SCRIPT_LATIN);
+}
+
+/* ---- bidirectional text: Arabic sentences with numbers and Latin names in them ---- */
+
+#define BIDI_MAX 1024 /* code points per line */
+#define BIDI_RUNS 64
+
+typedef struct {
+    int start, end; /* code points [start, end), logical order */
+    int level;      /* bidi embedding level: odd = right to left */
+    int script;
+} bidi_run;
+
+static bool is_arabic(FriBidiChar c)
+{
+    return (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F) ||
+           (c >= 0x08A0 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF) ||
+           (c >= 0xFE70 && c <= 0xFEFF);
+}
+
+static bool is_bidi_control(FriBidiChar c)
+{
+    return (c >= 0x2066 && c <= 0x2069) || (c >= 0x202A && c <= 0x202E) || c == 0x200E ||
+           c == 0x200F;
+}
+
+/* Any right-to-left character (Hebrew, Arabic and their presentation forms)? Only such strings
+ * take the bidi path. */
+static bool needs_bidi(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p;
+        int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (len == 2 && p[1])
+            c = (c & 0x1F) << 6 | (p[1] & 0x3F);
+        else if (len == 3 && p[1] && p[2])
+            c = (c & 0x0F) << 12 | (unsigned)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+        if ((c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) ||
+            (c >= 0xFE70 && c <= 0xFEFF))
+            return true;
+        for (int i = 0; i < len && *p; i++)
+            p++;
+    }
+    return false;
+}
+
+/* Splits a line into runs of one direction and one font, in visual order (left to right).
+ * Returns the number of runs; cps receives the code points. `arabic` (may be NULL) is the
+ * Arabic face, asked whether it has a glyph for neutral characters. */
+static int bidi_runs(const char *s, FriBidiChar *cps, int *ncps, bidi_run *runs, TTF_Font *arabic)
+{
+    int n = fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, s, (FriBidiStrIndex)strlen(s), cps);
+    if (n > BIDI_MAX)
+        n = BIDI_MAX;
+    *ncps = n;
+    if (n <= 0)
+        return 0;
+    FriBidiCharType types[BIDI_MAX];
+    FriBidiBracketType brackets[BIDI_MAX];
+    FriBidiLevel levels[BIDI_MAX];
+    fribidi_get_bidi_types(cps, n, types);
+    fribidi_get_bracket_types(cps, n, types, brackets);
+    FriBidiParType base = FRIBIDI_PAR_ON; /* from the first strong character */
+    if (!fribidi_get_par_embedding_levels_ex(types, brackets, n, &base, levels))
+        return 0;
+    /* logical runs: same level, same font. Arabic letters use the Arabic face; neutrals
+     * (spaces, punctuation) stay in the Arabic face after Arabic text when it has the glyph;
+     * everything else (Latin, digits, brackets it lacks) uses the Latin face. */
+    int nr = 0, script = SCRIPT_LATIN;
+    for (int i = 0; i < n; i++) {
+        if (is_bidi_control(cps[i]))
+            continue; /* invisible: part of no run (run_utf8 drops them inside a run) */
+        if (is_arabic(cps[i]))
+            script = SCRIPT_ARABIC;
+        else if (FRIBIDI_IS_STRONG(types[i]) || FRIBIDI_IS_NUMBER(types[i]))
+            script = SCRIPT_LATIN;
+        else if (script == SCRIPT_ARABIC && (!arabic || !TTF_GlyphIsProvided32(arabic, cps[i])))
+            script = SCRIPT_LATIN;
+        if (nr > 0 && runs[nr - 1].level == levels[i] && runs[nr - 1].script == script) {
+            runs[nr - 1].end = i + 1;
+        } else if (nr < BIDI_RUNS) {
+            runs[nr++] = (bidi_run){i, i + 1, levels[i], script};
+        } else {
+            runs[nr - 1].end = i + 1; /* too many runs: the rest joins the last one */
+        }
+    }
+    /* rule L2: from the highest level down to the lowest odd one, reverse every sequence of
+     * runs at that level or higher */
+    int max = 0, min_odd = 255;
+    for (int i = 0; i < nr; i++) {
+        if (runs[i].level > max)
+            max = runs[i].level;
+        if ((runs[i].level & 1) && runs[i].level < min_odd)
+            min_odd = runs[i].level;
+    }
+    for (int lev = max; lev >= min_odd && lev > 0; lev--) {
+        for (int i = 0; i < nr;) {
+            if (runs[i].level < lev) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < nr && runs[j].level >= lev)
+                j++;
+            for (int a = i, b = j - 1; a < b; a++, b--) {
+                bidi_run tmp = runs[a];
+                runs[a] = runs[b];
+                runs[b] = tmp;
+            }
+            i = j;
+        }
+    }
+    return nr;
+}
+
+/* The characters of a run as UTF-8, without the invisible bidi controls. A run at a
+ * right-to-left level drawn by the Latin face (only neutrals such as brackets and punctuation
+ * end up there) is reversed and mirrored, as the face draws left to right. */
+static void run_utf8(const FriBidiChar *cps, const bidi_run *r, char *out, size_t cap)
+{
+    FriBidiChar tmp[BIDI_MAX];
+    int n = 0;
+    bool flip = (r->level & 1) && r->script == SCRIPT_LATIN;
+    for (int i = r->start; i < r->end; i++) {
+        FriBidiChar c = cps[flip ? r->end - 1 - (i - r->start) : i];
+        if (is_bidi_control(c))
+            continue;
+        if (flip)
+            fribidi_get_mirror_char(c, &c);
+        tmp[n++] = c;
+    }
+    if ((size_t)n * 4 + 1 > cap)
+        n = (int)((cap - 1) / 4);
+    fribidi_unicode_to_charset(FRIBIDI_CHAR_SET_UTF8, tmp, n, out);
+}
+
+void text_bidi_visual(const char *s, char *out, size_t cap)
+{
+    static FriBidiChar cps[BIDI_MAX];
+    bidi_run runs[BIDI_RUNS];
+    char buf[BIDI_MAX * 4 + 1];
+    size_t n = 0;
+    out[0] = '\0';
+    if (!needs_bidi(s))
+        return;
+    int ncps, nr = bidi_runs(s, cps, &ncps, runs, NULL);
+    for (int i = 0; i < nr; i++) {
+        run_utf8(cps, &runs[i], buf, sizeof buf);
+        int w = snprintf(out + n, cap - n, "%s%s", i ? "|" : "", buf);
+        if (w < 0 || (size_t)w >= cap - n)
+            break;
+        n += (size_t)w;
+    }
+}
+
+/* Width of a line with right-to-left text: the sum of its runs. */
+static int bidi_width(ui_text *t, int px, bool bold, const char *s)
+{
+    static FriBidiChar cps[BIDI_MAX];
+    bidi_run runs[BIDI_RUNS];
+    int ncps, w = 0;
+    int nr = bidi_runs(s, cps, &ncps, runs, script_font(t, px, bold, SCRIPT_ARABIC));
+    char buf[BIDI_MAX * 4 + 1];
+    for (int i = 0; i < nr; i++) {
+        run_utf8(cps, &runs[i], buf, sizeof buf);
+        int rw = 0, rh = 0;
+        TTF_Font *f = script_font(t, px, bold, runs[i].script);
+        if (f && buf[0])
+            TTF_SizeUTF8(f, buf, &rw, &rh);
+        w += rw;
+    }
+    return w;
+}
+
+/* Renders a line with right-to-left text: each run shaped on its own, placed in visual order
+ * on the Latin face's baseline, in a line as high as the Latin face's (as layout assumes). */
+static SDL_Surface *bidi_render(ui_text *t, int px, bool bold, SDL_Color c, const char *s)
+{
+    static FriBidiChar cps[BIDI_MAX];
+    bidi_run runs[BIDI_RUNS];
+    SDL_Surface *parts[BIDI_RUNS] = {0};
+    int ascent[BIDI_RUNS] = {0};
+    TTF_Font *latin = font(t, px, bold);
+    int ncps, w = 0;
+    int nr = bidi_runs(s, cps, &ncps, runs, script_font(t, px, bold, SCRIPT_ARABIC));
+    char buf[BIDI_MAX * 4 + 1];
+    for (int i = 0; i < nr; i++) {
+        run_utf8(cps, &runs[i], buf, sizeof buf);
+        TTF_Font *f = script_font(t, px, bold, runs[i].script);
+        parts[i] = f && buf[0] ? TTF_RenderUTF8_Blended(f, buf, c) : NULL;
+        if (parts[i]) {
+            w += parts[i]->w;
+            ascent[i] = TTF_FontAscent(f);
+        }
+    }
+    int h = TTF_FontLineSkip(latin), base = TTF_FontAscent(latin);
+    SDL_Surface *out =
+        w > 0 ? SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888) : NULL;
+    int x = 0;
+    for (int i = 0; i < nr; i++) {
+        if (!parts[i])
+            continue;
+        if (out) {
+            SDL_SetSurfaceBlendMode(parts[i], SDL_BLENDMODE_NONE);
+            SDL_Rect dst = {x, base - ascent[i], parts[i]->w, parts[i]->h};
+            SDL_BlitSurface(parts[i], NULL, out, &dst); /* clipped to the line */
+        }
+        x += parts[i]->w;
+        SDL_FreeSurface(parts[i]);
+    }
+    return out;
 }
 
 static uint64_t hash_str(const char *s, int px, bool bold, SDL_Color c);
@@ -155,6 +388,8 @@ static int word_width(ui_text *t, int px, bool bold, const char *w)
 
 int text_width(ui_text *t, int px, bool bold, const char *s)
 {
+    if (needs_bidi(s))
+        return bidi_width(t, px, bold, s);
     int w = 0, h = 0;
     TTF_Font *f = font(t, px, bold);
     if (f && *s)
@@ -265,7 +500,8 @@ SDL_Texture *text_texture(ui_text *t, SDL_Renderer *r, int px, bool bold, SDL_Co
     TTF_Font *f = font(t, px, bold);
     if (!f)
         return NULL;
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s, c);
+    SDL_Surface *surf =
+        needs_bidi(s) ? bidi_render(t, px, bold, c, s) : TTF_RenderUTF8_Blended(f, s, c);
     t->renders++;
     if (!surf)
         return NULL;

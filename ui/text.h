@@ -22,6 +22,9 @@ int text_wrap(ui_text *t, int px, bool bold, const char *s, int maxw,
 /* A texture of the text; owned by the cache (valid until the next text_frame_end()). */
 SDL_Texture *text_texture(ui_text *t, SDL_Renderer *r, int px, bool bold, SDL_Color c,
                           const char *s, int *w, int *h);
+/* The runs of a line in visual order (left to right), joined by '|', without fonts (for
+ * tests of the bidirectional text path); "" when the line needs no bidi. */
+void text_bidi_visual(const char *s, char *out, size_t cap);
 /* Glyph renderings so far (TTF_Render calls): to check that unchanged frames cost none. */
 unsigned long text_render_count(const ui_text *t);
 void text_cache_clear(ui_text *t);

@@ -85,3 +85,12 @@ const char *i18n_weekday_short(lang_id lang, int wd)
                                         N_("vr"), N_("za"), N_("zo")};
     return tr(lang, days[(unsigned)wd % 7]);
 }
+
+const char *i18n_ltr(lang_id lang, const char *s, char *buf, size_t cap)
+{
+    if (!lang_get(lang)->rtl)
+        return s;
+    /* U+2066 LEFT-TO-RIGHT ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE */
+    snprintf(buf, cap, "\xE2\x81\xA6%s\xE2\x81\xA9", s);
+    return buf;
+}

@@ -22,6 +22,9 @@ const char *trn(lang_id lang, const char *singular, const char *plural, unsigned
 void i18n_format_date(lang_id lang, civil_date d, char *buf, size_t cap);
 /* "december 2026" */
 void i18n_format_month(lang_id lang, int y, int m, char *buf, size_t cap);
+/* `s` as a left-to-right island in a right-to-left language (phone numbers, web addresses:
+ * "14 030" must not become "030 14"); unchanged in other languages. */
+const char *i18n_ltr(lang_id lang, const char *s, char *buf, size_t cap);
 /* Short weekday name, 0 = Monday. */
 const char *i18n_weekday_short(lang_id lang, int wd);
 

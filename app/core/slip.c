@@ -62,10 +62,12 @@ void slip_compose(const content *c, const journey *j, const char *site_name, con
             if (ltext_present(&t->how))
                 add(out, SLIP_SMALL, "  %s", ltext_get(&t->how, L));
         }
+        char iso[160];
         if (o->phone)
-            add(out, SLIP_TEXT, "%s %s", tr(L, "Bel:"), o->phone);
+            add(out, SLIP_TEXT, "%s %s", tr(L, "Bel:"), i18n_ltr(L, o->phone, iso, sizeof iso));
         if (o->website)
-            add(out, SLIP_TEXT, "%s %s", tr(L, "Website:"), o->website);
+            add(out, SLIP_TEXT, "%s %s", tr(L, "Website:"),
+                i18n_ltr(L, o->website, iso, sizeof iso));
         if (ltext_present(&o->visit))
             add(out, SLIP_SMALL, "%s %s", tr(L, "Langsgaan:"), ltext_get(&o->visit, L));
     }
