@@ -138,6 +138,11 @@ void button_colors(const theme *th, button_style st, SDL_Color *fill, SDL_Color 
 
 void layout_icon(layout *L, SDL_Rect r, const char *icon)
 {
+    /* arrows point the way the text reads */
+    if (L->rtl && icon && !strcmp(icon, "back"))
+        icon = "forward";
+    else if (L->rtl && icon && !strcmp(icon, "forward"))
+        icon = "back";
     widget *w = layout_add(L, W_ICON, r);
     w->icon = icon;
 }
@@ -159,12 +164,16 @@ void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, con
     int px = th->px_body;
     bool bold = style != BTN_DAY && style != BTN_DAY_TODAY;
     if (style == BTN_TILE) {
-        /* pictogram above the word */
-        int isz = r.h / 2;
-        if (icon)
-            layout_icon(L, (SDL_Rect){r.x + (r.w - isz) / 2, r.y + th->gap, isz, isz}, icon);
-        int ty = r.y + th->gap + isz + th->gap / 2;
+        /* pictogram above the words; the pictogram gives way to the words */
         int th_ = layout_text_height(L, r.w - 2 * th->gap, px, bold, label);
+        int isz = r.h / 2;
+        if (isz > r.h - th_ - 3 * th->gap)
+            isz = r.h - th_ - 3 * th->gap;
+        if (icon && isz >= th->target / 2)
+            layout_icon(L, (SDL_Rect){r.x + (r.w - isz) / 2, r.y + th->gap, isz, isz}, icon);
+        else
+            isz = 0;
+        int ty = r.y + th->gap + isz + th->gap / 2;
         int avail = r.y + r.h - ty;
         layout_text(L, r.x + th->gap, ty + (avail - th_) / 2, r.w - 2 * th->gap, px, bold, fg, fill,
                     ALIGN_CENTER, label);
@@ -262,27 +271,44 @@ SDL_Rect chrome_build(layout *L, bool back)
         layout_button(L, (SDL_Rect){th->gap, y, bw, bh}, "back", tr(lang, "Terug"), "back",
                       BTN_SECONDARY, (action){.kind = ACT_BACK});
     }
-    /* language buttons, right-aligned, in their own names */
-    int x = W - th->gap;
-    for (int l = LANG_COUNT - 1; l >= 0; l--) {
+    /* languages, right-aligned, each in its own name; when they do not all fit in the bar,
+     * one button (in the current language's name) opens the language menu */
+    int left =
+        back ? th->gap + text_width(L->tx, th->px_body, true, tr(lang, "Terug")) + 3 * th->pad + bh
+             : th->gap;
+    int widths[LANG_COUNT], total = 0;
+    for (int l = 0; l < LANG_COUNT; l++) {
+        widths[l] = 0;
         if (!(s->cfg.languages & (1u << l)))
             continue;
-        const lang_info *li = lang_get((lang_id)l);
-        int bw = text_width(L->tx, th->px_body, true, li->native) + 2 * th->pad;
-        if (bw < th->target)
-            bw = th->target;
-        x -= bw;
-        layout_button(L, (SDL_Rect){x, y, bw, bh}, layout_printf(L, "lang:%s", li->code),
-                      li->native, NULL, (int)lang == l ? BTN_CHOSEN : BTN_SECONDARY,
-                      (action){.kind = ACT_SET_LANG, .arg = l});
-        x -= th->gap;
+        widths[l] =
+            text_width(L->tx, th->px_body, true, lang_get((lang_id)l)->native) + 2 * th->pad;
+        if (widths[l] < th->target)
+            widths[l] = th->target;
+        total += widths[l] + th->gap;
+    }
+    int x = W - th->gap;
+    if (left + total <= x) {
+        for (int l = LANG_COUNT - 1; l >= 0; l--) {
+            if (!widths[l])
+                continue;
+            const lang_info *li = lang_get((lang_id)l);
+            x -= widths[l];
+            layout_button(L, (SDL_Rect){x, y, widths[l], bh}, layout_printf(L, "lang:%s", li->code),
+                          li->native, NULL, (int)lang == l ? BTN_CHOSEN : BTN_SECONDARY,
+                          (action){.kind = ACT_SET_LANG, .arg = l});
+            x -= th->gap;
+        }
+    } else {
+        const char *name = lang_get(lang)->native;
+        int bw = text_width(L->tx, th->px_body, true, name) + 3 * th->pad + bh;
+        layout_button(L, (SDL_Rect){x - bw, y, bw, bh}, "lang-menu", name, "language",
+                      BTN_SECONDARY, (action){.kind = ACT_LANG_MENU});
     }
     /* help from an employee: on every screen, always in the same place */
     int hy = H - th->help_h;
     layout_panel(L, (SDL_Rect){0, hy, W, th->help_h}, th->c.bar, th->c.bar, 0);
-    const char *help = s->data.handoff == HANDOFF_SENT ? tr(lang, "Er komt een medewerker")
-                                                       : tr(lang, "Hulp van een medewerker");
     layout_button(L, (SDL_Rect){th->gap, hy + th->gap / 2, W - 2 * th->gap, th->help_h - th->gap},
-                  "handoff", help, "help", BTN_HANDOFF, (action){.kind = ACT_HANDOFF});
+                  "handoff", help_label(L), "help", BTN_HANDOFF, (action){.kind = ACT_HANDOFF});
     return (SDL_Rect){th->pad, th->bar_h + th->pad, W - 2 * th->pad, hy - th->bar_h - 2 * th->pad};
 }

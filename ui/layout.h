@@ -104,6 +104,7 @@ void screen_next_step(layout *L);
 void screen_goodbye(layout *L);
 void screen_out_of_order(layout *L);
 void overlay_handoff(layout *L);
+void overlay_language(layout *L);
 void overlay_timeout(layout *L);
 
 #endif

@@ -119,6 +119,8 @@ static void build(ui *u, const session *s)
         screen_out_of_order(L);
         break;
     }
+    if (s->data.lang_menu && !s->data.handoff_shown)
+        overlay_language(L);
     if (s->data.handoff_shown)
         overlay_handoff(L);
     if (s->warning)

@@ -252,6 +252,10 @@ void session_apply(session *s, const action *a, effects *out)
     case ACT_SET_LANG:
         if ((unsigned)a->arg < LANG_COUNT && (s->cfg.languages & (1u << a->arg)))
             s->data.j.lang = (lang_id)a->arg;
+        s->data.lang_menu = false;
+        break;
+    case ACT_LANG_MENU:
+        s->data.lang_menu = !s->data.lang_menu;
         break;
     case ACT_START:
         if (s->screen == SCREEN_WELCOME)
@@ -358,6 +362,7 @@ void session_apply(session *s, const action *a, effects *out)
                                .journey = snapshot(s)});
         }
         s->data.handoff_shown = true;
+        s->data.lang_menu = false;
         if (s->screen == SCREEN_GOODBYE) {
             /* the citizen still wants help: keep the session until someone comes */
             s->screen = SCREEN_WELCOME;

@@ -34,7 +34,8 @@ typedef enum { PRINT_NONE, PRINT_BUSY, PRINT_DONE, PRINT_FAILED, PRINT_UNAVAILAB
 
 typedef enum {
     ACT_TICK,           /* now_ms, today: the clock moved */
-    ACT_SET_LANG,       /* arg: lang_id */
+    ACT_SET_LANG,       /* arg: lang_id (also closes the language menu) */
+    ACT_LANG_MENU,      /* open or close the language menu */
     ACT_START,          /* welcome -> life events */
     ACT_CHOOSE_EVENT,   /* arg: event index */
     ACT_ANSWER,         /* arg: option index of the current question */
@@ -121,6 +122,7 @@ typedef struct {
     bool details; /* overview: explanations shown (compact by default) */
     handoff_status handoff;
     bool handoff_shown; /* the hand-off message is open */
+    bool lang_menu;     /* the language menu is open */
     uint32_t handoff_request;
     print_status print;
     uint32_t print_request;
