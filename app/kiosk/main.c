@@ -295,6 +295,7 @@ static void usage(FILE *f)
                "  --set SECTION.KEY=VALUE override one setting\n"
                "  --data-dir DIR          where local files go (default ./loket-data)\n"
                "  --check-content DIR     check life-event content and exit\n"
+               "  --missing LANG          with --check-content: list every untranslated text\n"
                "  --script FILE           replay a script (scripted mode, fixed clock)\n"
                "  --screenshot-dir DIR    where the script's screenshots go\n"
                "  --render-log FILE       write what is on screen, frame by frame\n"
@@ -303,7 +304,9 @@ static void usage(FILE *f)
                "  --version, --help\n");
 }
 
-static int check_content(const char *dir, uint32_t languages)
+/* missing_lang: list every untranslated text of this language (-1: only of languages that
+ * are partly translated). */
+static int check_content(const char *dir, uint32_t languages, int missing_lang)
 {
     content_diag diag = {0};
     content *c = content_load_dir(dir, &diag);
@@ -335,8 +338,11 @@ static int check_content(const char *dir, uint32_t languages)
         printf("  %s %5.1f%% (%d of %d texts)%s\n", lang_get((lang_id)l)->code,
                total ? 100.0 * present / total : 100.0, present, total,
                (languages & (1u << l)) ? "" : "  [not offered]");
-        if (missing.count && present > 0)
+        if (missing.count && (present > 0 || l == missing_lang))
             printf("%s", missing.text);
+        else if (missing.count)
+            printf("    (nothing translated yet; --missing %s lists all %d texts)\n",
+                   lang_get((lang_id)l)->code, missing.count);
         content_diag_free(&missing);
     }
     content_free(c);
@@ -376,6 +382,7 @@ int main(int argc, char **argv)
     config_defaults(&k->cfg);
     bool windowed = false, first_frame_exit = false;
     const char *script = NULL, *render_log = NULL, *check = NULL, *date = NULL;
+    int missing_lang = -1;
     char err[1024];
     enum {
         O_WINDOWED = 1000,
@@ -391,7 +398,8 @@ int main(int argc, char **argv)
         O_DATE,
         O_FIRST,
         O_VERSION,
-        O_HELP
+        O_HELP,
+        O_MISSING
     };
     static const struct option opts[] = {
         {"windowed", no_argument, 0, O_WINDOWED},
@@ -401,6 +409,7 @@ int main(int argc, char **argv)
         {"set", required_argument, 0, O_SET},
         {"data-dir", required_argument, 0, O_DATA},
         {"check-content", required_argument, 0, O_CHECK},
+        {"missing", required_argument, 0, O_MISSING},
         {"script", required_argument, 0, O_SCRIPT},
         {"screenshot-dir", required_argument, 0, O_SHOTS},
         {"render-log", required_argument, 0, O_LOG},
@@ -457,6 +466,13 @@ int main(int argc, char **argv)
         case O_CHECK:
             check = optarg;
             break;
+        case O_MISSING:
+            missing_lang = lang_from_code(optarg);
+            if (missing_lang < 0) {
+                snprintf(err, sizeof err, "--missing wants a language: nl, en, tr, ar, pl, uk");
+                goto bad_option;
+            }
+            break;
         case O_SCRIPT:
             script = optarg;
             break;
@@ -488,7 +504,7 @@ int main(int argc, char **argv)
         goto bad_option;
     }
     if (check)
-        return check_content(check, k->cfg.session.languages);
+        return check_content(check, k->cfg.session.languages, missing_lang);
     if (!config_finish(&k->cfg, err, sizeof err))
         goto bad_option;
     log_set_level(k->cfg.debug_log ? LOG_DEBUG : LOG_INFO);
