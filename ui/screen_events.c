@@ -22,7 +22,7 @@ void screen_events(layout *L)
     int tw = (a.w - (cols - 1) * th->gap) / cols;
     int avail = a.y + a.h - y;
     int tile_h = rows ? (avail - (rows - 1) * th->gap) / rows : avail;
-    int max_h = (int)(60 * th->px_per_mm);
+    int max_h = (int)(85 * th->px_per_mm);
     if (tile_h > max_h)
         tile_h = max_h;
     for (int i = 0; i < c->n_events; i++) {

@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define DOMAIN "loket"
 
@@ -44,6 +45,18 @@ const char *tr(lang_id lang, const char *msgid)
     return dgettext(DOMAIN, msgid);
 }
 
+const char *trc(lang_id lang, const char *ctx, const char *msgid)
+{
+    if (lang == LANG_NL)
+        return msgid;
+    use(lang);
+    /* gettext stores a context as "context\004msgid" (what pgettext() does in gettext.h) */
+    char key[256];
+    snprintf(key, sizeof key, "%s\004%s", ctx, msgid);
+    const char *t = dgettext(DOMAIN, key);
+    return t == key || strcmp(t, key) == 0 ? msgid : t;
+}
+
 const char *trn(lang_id lang, const char *singular, const char *plural, unsigned long n)
 {
     if (lang == LANG_NL)
@@ -68,6 +81,14 @@ void i18n_format_date(lang_id lang, civil_date d, char *buf, size_t cap)
     snprintf(buf, cap, tr(lang, "%1$d %2$s %3$d"), d.d, tr(lang, months[d.m - 1]), d.y);
 }
 
+/* Month names alone, above the calendar: some languages use another form than in a date. */
+static const char *const calendar_months[12] = {
+    NC_("calendar", "januari"), NC_("calendar", "februari"), NC_("calendar", "maart"),
+    NC_("calendar", "april"),   NC_("calendar", "mei"),      NC_("calendar", "juni"),
+    NC_("calendar", "juli"),    NC_("calendar", "augustus"), NC_("calendar", "september"),
+    NC_("calendar", "oktober"), NC_("calendar", "november"), NC_("calendar", "december"),
+};
+
 void i18n_format_month(lang_id lang, int y, int m, char *buf, size_t cap)
 {
     if (m < 1 || m > 12) {
@@ -76,7 +97,7 @@ void i18n_format_month(lang_id lang, int y, int m, char *buf, size_t cap)
         return;
     }
     /* TRANSLATORS: a month in a calendar: %1$s month name, %2$d year */
-    snprintf(buf, cap, tr(lang, "%1$s %2$d"), tr(lang, months[m - 1]), y);
+    snprintf(buf, cap, tr(lang, "%1$s %2$d"), trc(lang, "calendar", calendar_months[m - 1]), y);
 }
 
 const char *i18n_weekday_short(lang_id lang, int wd)

@@ -11,10 +11,15 @@
 
 /* Marks a string for extraction without translating it. */
 #define N_(s) s
+/* The same, with a context (extracted with -kNC_:1c,2). */
+#define NC_(ctx, s) s
 
 void i18n_init(const char *localedir);
 /* The translation of `msgid` in `lang`. */
 const char *tr(lang_id lang, const char *msgid);
+/* The translation of `msgid` in context `ctx` (a .po entry with msgctxt), for words that
+ * take another form elsewhere, e.g. a month alone ("grudzień") or in a date ("grudnia"). */
+const char *trc(lang_id lang, const char *ctx, const char *msgid);
 /* Singular/plural form for n. */
 const char *trn(lang_id lang, const char *singular, const char *plural, unsigned long n);
 
