@@ -138,9 +138,8 @@ static int draw_piece(layout *L, const row *rows, const piece *p, int x, int y, 
         t->bold = r->bold;
         t->fg = fg;
         t->bg = bg;
+        /* as wide as the text, at the start edge; mirroring puts it at the right in RTL */
         t->r.w = text_width(L->tx, r->px, r->bold, r->text);
-        if (L->rtl) /* mirrored later: keep lines flush with the card's edge */
-            t->r.x = x + w - pad - t->r.w;
         /* the whole sentence as shown, for tests and speech */
         int n = snprintf(para + plen, sizeof para - plen, "%s%s", plen ? " " : "", r->text);
         if (n > 0 && plen + (size_t)n < sizeof para)
@@ -226,8 +225,17 @@ void screen_overview(layout *L)
     ty += layout_text(L, a.x, y + ty, a.w - dw - th->gap, th->px_body, false, th->c.text, th->c.bg,
                       ALIGN_START, ltext_get(&e->title, lang));
     y += (ty > th->btn_h ? ty : th->btn_h) + th->gap;
-    /* the bottom row: page buttons and "continue" */
-    int bottom = a.y + a.h - th->btn_h;
+    /* the bottom row: page buttons and "continue", each a third of the width; where a label
+     * does not fit a third on one line (e.g. Turkish "Daha fazla (1 / 2)"), the page buttons
+     * get a row of their own above "continue" */
+    int bw = (a.w - 2 * th->gap) / 3;
+    const char *more_fmt = tr(lang, "Meer (%d van %d)");
+    bool two_rows =
+        text_width(L->tx, th->px_body, true, tr(lang, "Vorige")) + 2 * th->pad > bw ||
+        text_width(L->tx, th->px_body, true, layout_printf(L, more_fmt, 8, 9)) + 2 * th->pad >
+            bw ||
+        text_width(L->tx, th->px_body, true, tr(lang, "Verder")) + 2 * th->pad > bw;
+    int bottom = a.y + a.h - th->btn_h - (two_rows ? th->btn_h + th->gap : 0);
     int page_h = bottom - th->gap - y;
     /* landscape: two columns of cards; pages are filled column after column */
     int cols = L->W > L->H ? 2 : 1;
@@ -285,16 +293,18 @@ void screen_overview(layout *L)
                                col_y[c], cw) +
                     th->gap;
     }
-    int bw = (a.w - 2 * th->gap) / 3;
+    if (two_rows)
+        bw = (a.w - th->gap) / 2;
     if (page > 0)
         layout_button(L, (SDL_Rect){a.x, bottom, bw, th->btn_h}, "page-prev", tr(lang, "Vorige"),
                       NULL, BTN_SECONDARY, (action){.kind = ACT_SCROLL, .arg = -1});
     if (page + 1 < pages)
         layout_button(L, (SDL_Rect){a.x + bw + th->gap, bottom, bw, th->btn_h}, "page-next",
-                      layout_printf(L, tr(lang, "Meer (%d van %d)"), page + 1, pages), NULL,
-                      BTN_SECONDARY, (action){.kind = ACT_SCROLL, .arg = 1});
+                      layout_printf(L, more_fmt, page + 1, pages), NULL, BTN_SECONDARY,
+                      (action){.kind = ACT_SCROLL, .arg = 1});
     /* one page: "continue" is the only way on, so it spans the width */
-    int nx = pages > 1 ? a.x + 2 * (bw + th->gap) : a.x;
-    layout_button(L, (SDL_Rect){nx, bottom, a.x + a.w - nx, th->btn_h}, "next-step",
+    int nx = pages > 1 && !two_rows ? a.x + 2 * (bw + th->gap) : a.x;
+    int ny = two_rows ? bottom + th->btn_h + th->gap : bottom;
+    layout_button(L, (SDL_Rect){nx, ny, a.x + a.w - nx, th->btn_h}, "next-step",
                   tr(lang, "Verder"), NULL, BTN_PRIMARY, (action){.kind = ACT_TO_NEXT_STEP});
 }

@@ -33,8 +33,11 @@ static void date_picker(layout *L, const question *q, int y, SDL_Rect a)
     int ch = (a.y + a.h - y - below - 5 * (th->gap / 2)) / 6;
     if (ch > (int)(20 * th->px_per_mm))
         ch = (int)(20 * th->px_per_mm);
+    int line = text_line_height(L->tx, th->px_body, false) + 4;
     if (ch < th->target)
         ch = th->target;
+    if (ch < line) /* the day's number stays inside its button */
+        ch = line;
     civil_date first = {py, pm, 1};
     int lead = date_weekday(first);
     int dim = date_days_in_month(py, pm);
@@ -76,6 +79,14 @@ void screen_question(layout *L)
     if (!e || s->data.question < 0 || s->data.question >= e->n_questions)
         return;
     const question *q = &e->questions[s->data.question];
+    /* landscape: the question on the left, the answers (or the calendar) on the right, so the
+     * calendar keeps buttons a finger can hit and its numbers fit */
+    SDL_Rect answers = a;
+    if (L->W > L->H) {
+        int lw = (a.w - th->gap) * 2 / 5;
+        answers = (SDL_Rect){a.x + lw + 2 * th->gap, a.y, a.w - lw - 2 * th->gap, a.h};
+        a.w = lw;
+    }
     int y = a.y;
     /* where am I: the life event and the question number */
     y += layout_text(L, a.x, y, a.w, th->px_body, false, th->c.muted, th->c.bg, ALIGN_START,
@@ -94,6 +105,10 @@ void screen_question(layout *L)
                          ltext_get(&q->help, lang)) +
              th->gap;
     y += th->gap;
+    if (answers.x != a.x) {
+        y = answers.y;
+        a = answers;
+    }
     if (q->kind == QUESTION_DATE) {
         date_picker(L, q, y, a);
         return;

@@ -49,6 +49,7 @@ struct ui_text {
     unsigned long clock;
     unsigned long renders;
     double cap_ratio;
+    int shaping; /* -1 unknown, 0 no (SDL_ttf without HarfBuzz), 1 yes */
     char scratch[4096];
 };
 
@@ -116,6 +117,7 @@ ui_text *text_create(const char *family, char *err, size_t errcap)
         return NULL;
     }
     t->cap_ratio = maxy / 200.0;
+    t->shaping = -1;
     TTF_CloseFont(f);
     return t;
 }
@@ -136,10 +138,9 @@ static TTF_Font *script_font(ui_text *t, int px, bool bold, int script)
     if (!f)
         return NULL;
     /* HarfBuzz shapes each run; Arabic runs right to left (SDL_ttf >= 2.20) */
-    if (script == SCRIPT_ARABIC) {
-        TTF_SetFontDirection(f, TTF_DIRECTION_RTL);
-        TTF_SetFontScriptName(f, "Arab");
-    }
+    if (script == SCRIPT_ARABIC)
+        t->shaping = TTF_SetFontDirection(f, TTF_DIRECTION_RTL) == 0 &&
+                     TTF_SetFontScriptName(f, "Arab") == 0;
     if (t->n_fonts == MAX_SIZES) {
         TTF_CloseFont(t->fonts[0].font);
         memmove(&t->fonts[0], &t->fonts[1], sizeof t->fonts[0] * (MAX_SIZES - 1));
@@ -524,6 +525,11 @@ SDL_Texture *text_texture(ui_text *t, SDL_Renderer *r, int px, bool bold, SDL_Co
     *h = surf->h;
     SDL_FreeSurface(surf);
     return tex;
+}
+
+int text_shaping(const ui_text *t)
+{
+    return t->shaping;
 }
 
 unsigned long text_render_count(const ui_text *t)

@@ -25,6 +25,9 @@ SDL_Texture *text_texture(ui_text *t, SDL_Renderer *r, int px, bool bold, SDL_Co
 /* The runs of a line in visual order (left to right), joined by '|', without fonts (for
  * tests of the bidirectional text path); "" when the line needs no bidi. */
 void text_bidi_visual(const char *s, char *out, size_t cap);
+/* Whether Arabic text is shaped by HarfBuzz (joined letters, ligatures): 1 yes, 0 no (SDL_ttf
+ * built without HarfBuzz: letters would stand apart), -1 no Arabic drawn yet. */
+int text_shaping(const ui_text *t);
 /* Glyph renderings so far (TTF_Render calls): to check that unchanged frames cost none. */
 unsigned long text_render_count(const ui_text *t);
 void text_cache_clear(ui_text *t);

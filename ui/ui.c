@@ -215,10 +215,10 @@ void ui_write_render_log(ui *u, FILE *f, unsigned long frame)
     const session *s = L->s;
     fprintf(f,
             "frame\t%lu\tscreen=%s\tlang=%s\twidth=%d\theight=%d\tpxmm=%.4f\tcapratio=%.4f\t"
-            "layer=%d\twarning=%d\thandoff=%d\tprint=%d\tpages=%d\tglyphs=%lu\n",
+            "layer=%d\twarning=%d\thandoff=%d\tprint=%d\tpages=%d\tglyphs=%lu\tshaping=%d\n",
             frame, screen_name(s->screen), lang_get(L->lang)->code, L->W, L->H, u->th.px_per_mm,
             text_cap_ratio(u->tx), layout_top_layer(L), s->warning, (int)s->data.handoff,
-            (int)s->data.print, L->pages, text_render_count(u->tx));
+            (int)s->data.print, L->pages, text_render_count(u->tx), text_shaping(u->tx));
     for (int i = 0; i < L->n; i++) {
         const widget *w = &L->w[i];
         if (w->kind == W_BUTTON) {

@@ -45,7 +45,7 @@ typedef struct {
 
 typedef struct {
     char screen[24], lang[4];
-    int W, H, layer, warning, handoff, print, pages;
+    int W, H, layer, warning, handoff, print, pages, shaping;
     double pxmm, capratio;
     unsigned long glyphs;
     int nc, nt, np;
@@ -108,6 +108,7 @@ static void rlog_load(rlog *L, const char *path)
             cur->handoff = kv_int(line, "handoff=");
             cur->print = kv_int(line, "print=");
             cur->pages = kv_int(line, "pages=");
+            cur->shaping = kv_int(line, "shaping=");
             cur->glyphs = strtoul(strstr(line, "glyphs=") + 7, NULL, 10);
         } else if (!strcmp(kind, "control") && cur) {
             cur->c = realloc(cur->c, sizeof *cur->c * (size_t)(cur->nc + 1));
@@ -245,6 +246,13 @@ static void check_every_frame(const rlog *L)
                         c->h, target);
             if (c->x < 0 || c->y < 0 || c->x + c->w > f->W || c->y + c->h > f->H)
                 problem(f, i, "control %s is off screen", c->id);
+            /* no control lies on another: a finger would hit both */
+            for (int m = k + 1; m < f->nc; m++) {
+                const rl_control *d = &f->c[m];
+                if (d->layer == c->layer && c->x < d->x + d->w && d->x < c->x + c->w &&
+                    c->y < d->y + d->h && d->y < c->y + c->h)
+                    problem(f, i, "controls %s and %s overlap", c->id, d->id);
+            }
         }
         for (int k = 0; k < f->nt; k++) {
             const rl_text *t = &f->t[k];
@@ -255,6 +263,16 @@ static void check_every_frame(const rlog *L)
             if (cap_mm < min_cap_mm)
                 problem(f, i, "text '%s' has a cap height of %.2f mm, below %.2f mm", t->text,
                         cap_mm, min_cap_mm);
+            /* a label stays inside its button: text that overlaps a control lies within it */
+            for (int m = 0; m < f->nc; m++) {
+                const rl_control *c = &f->c[m];
+                if (c->layer != t->layer || t->x >= c->x + c->w || c->x >= t->x + t->w ||
+                    t->y >= c->y + c->h || c->y >= t->y + t->h)
+                    continue;
+                if (t->x < c->x || t->y < c->y || t->x + t->w > c->x + c->w ||
+                    t->y + t->h > c->y + c->h)
+                    problem(f, i, "text '%s' runs over the edge of control %s", t->text, c->id);
+            }
             if (t->layer == f->layer && contrast(t->fg, t->bg) < 7.0)
                 problem(f, i, "text '%s' has contrast %.2f:1, below 7:1", t->text,
                         contrast(t->fg, t->bg));

@@ -50,12 +50,38 @@ static void phone_numbers_stay_left_to_right(void **state)
     assert_string_equal(i18n_ltr(LANG_NL, "14 030", buf, sizeof buf), "14 030");
 }
 
+/* HarfBuzz joins Arabic letters: a shaped word is narrower than the same letters kept apart by
+ * zero-width non-joiners (U+200C), which force their isolated forms. Without shaping, both
+ * would measure the same. */
+static void arabic_letters_are_joined(void **state)
+{
+    (void)state;
+    char err[256];
+    ui_text *t = text_create("Noto Sans", err, sizeof err);
+    if (!t) {
+        fprintf(stderr, "%s\n", err);
+        fail();
+    }
+    /* "bayt" (house): initial, medial and final forms are much narrower than isolated ones */
+    const char *joined = "\u0628\u064a\u062a", *apart = "\u0628\u200c\u064a\u200c\u062a";
+    int wj = text_width(t, 48, false, joined), wa = text_width(t, 48, false, apart);
+    fprintf(stderr, "joined %d px, letters apart %d px\n", wj, wa);
+    assert_true(wj > 0);
+    assert_true(wj * 10 < wa * 8); /* at least 20 % narrower (measured: 83 vs 132 px) */
+    /* lam + alef become one ligature */
+    assert_true(text_width(t, 48, false, "\u0644\u0627") * 10 <
+                text_width(t, 48, false, "\u0644\u200c\u0627") * 8);
+    assert_int_equal(text_shaping(t), 1);
+    text_destroy(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(latin_text_takes_the_plain_path),
         cmocka_unit_test(arabic_runs_in_visual_order),
         cmocka_unit_test(phone_numbers_stay_left_to_right),
+        cmocka_unit_test(arabic_letters_are_joined),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
