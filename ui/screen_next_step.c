@@ -13,12 +13,22 @@ void screen_next_step(layout *L)
                      tr(lang, "Wat wilt u nu doen?")) +
          2 * th->gap;
     int h = th->btn_h * 5 / 4;
+    /* a printer that cannot print the citizen's language prints the slip in Dutch: say so
+     * before, so nobody is surprised by a paper they cannot read */
+    bool in_dutch = !(s->cfg.slip_languages & (1u << lang));
     if (s->data.print != PRINT_UNAVAILABLE) {
-        layout_button(L, (SDL_Rect){a.x, y, a.w, h}, "print",
-                      s->data.print == PRINT_DONE ? tr(lang, "Nog een keer printen")
-                                                  : tr(lang, "Print mijn overzicht"),
-                      "print", BTN_SECONDARY, (action){.kind = ACT_PRINT});
-        y += h + th->gap;
+        const char *label = s->data.print == PRINT_DONE
+                                ? (in_dutch ? tr(lang, "Nog een keer printen (in het Nederlands)")
+                                            : tr(lang, "Nog een keer printen"))
+                                : (in_dutch ? tr(lang, "Print mijn overzicht (in het Nederlands)")
+                                            : tr(lang, "Print mijn overzicht"));
+        int bh = layout_text_height(L, a.w - 2 * th->pad - th->btn_h, th->px_body, true, label) +
+                 2 * th->gap;
+        if (bh < h)
+            bh = h;
+        layout_button(L, (SDL_Rect){a.x, y, a.w, bh}, "print", label, "print", BTN_SECONDARY,
+                      (action){.kind = ACT_PRINT});
+        y += bh + th->gap;
     }
     const char *status = NULL;
     switch (s->data.print) {
@@ -26,7 +36,11 @@ void screen_next_step(layout *L)
         status = tr(lang, "Uw overzicht wordt nu geprint. Een ogenblik.");
         break;
     case PRINT_DONE:
-        status = tr(lang, "Uw overzicht is geprint. Neem het papier uit de printer.");
+        status = s->data.print_dutch
+                     ? tr(lang, "Uw overzicht is geprint, in het Nederlands: deze printer kan uw "
+                                "taal nog niet printen. Neem het papier uit de printer. Een "
+                                "medewerker kan het met u lezen.")
+                     : tr(lang, "Uw overzicht is geprint. Neem het papier uit de printer.");
         break;
     case PRINT_FAILED:
         status = tr(lang, "Het printen is niet gelukt. Een medewerker kan het overzicht voor u "

@@ -25,6 +25,7 @@ void session_config_defaults(session_config *cfg)
     cfg->languages = (1u << LANG_NL) | (1u << LANG_EN);
     cfg->default_lang = LANG_NL;
     cfg->has_printer = true;
+    cfg->slip_languages = 0xffffffffu;
 }
 
 void effects_wipe(effects *e)
@@ -334,9 +335,12 @@ void session_apply(session *s, const action *a, effects *out)
             s->data.print != PRINT_BUSY && s->data.print != PRINT_UNAVAILABLE) {
             s->data.print = PRINT_BUSY;
             s->data.print_request = s->next_request++;
-            push(out, (effect){.kind = EFFECT_PRINT,
-                               .request = s->data.print_request,
-                               .journey = snapshot(s)});
+            effect fx = {
+                .kind = EFFECT_PRINT, .request = s->data.print_request, .journey = snapshot(s)};
+            s->data.print_dutch = !(s->cfg.slip_languages & (1u << fx.journey.lang));
+            if (s->data.print_dutch)
+                fx.journey.lang = LANG_NL;
+            push(out, fx);
         }
         break;
     case ACT_DONE:

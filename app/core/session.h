@@ -106,7 +106,8 @@ typedef struct {
     uint32_t goodbye_ms; /* goodbye screen, then welcome (default 15 s) */
     uint32_t languages;  /* bit per lang_id offered */
     lang_id default_lang;
-    bool has_printer; /* false: the screen offers help instead of printing */
+    bool has_printer;        /* false: the screen offers help instead of printing */
+    uint32_t slip_languages; /* languages the printer can print; others print in Dutch */
 } session_config;
 
 void session_config_defaults(session_config *cfg);
@@ -126,6 +127,7 @@ typedef struct {
     uint32_t handoff_request;
     print_status print;
     uint32_t print_request;
+    bool print_dutch; /* the slip is (being) printed in Dutch: the printer lacks the language */
 } session_data;
 
 typedef struct {

@@ -533,6 +533,7 @@ int main(int argc, char **argv)
     if (!strcmp(k->cfg.printer_backend, "file"))
         k->printer = printer_file_new(k->cfg.printer_path);
     k->cfg.session.has_printer = k->printer != NULL;
+    k->cfg.session.slip_languages = k->printer ? k->printer->languages : 0;
     k->handoff = handoff_sim_new();
 
     civil_date fixed_date = {2026, 11, 28};

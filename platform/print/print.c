@@ -174,5 +174,8 @@ printer *printer_file_new(const char *path)
     snprintf(f->path, sizeof f->path, "%s", path);
     f->base.print = file_print;
     f->base.destroy = file_destroy;
+    /* text mode, code page PC858: Dutch and English only (Turkish and Polish letters, Arabic
+     * and Cyrillic are not in it); the raster slip of the slip issue prints every language */
+    f->base.languages = 1u << LANG_NL | 1u << LANG_EN;
     return &f->base;
 }

@@ -16,6 +16,9 @@ struct printer {
     /* Called on the worker thread; false with a short reason when nothing (whole) was printed. */
     bool (*print)(printer *p, const slip *s, char *err, size_t errcap);
     void (*destroy)(printer *p);
+    /* Languages (bit per lang_id) whose slips this printer prints correctly; a slip in any
+     * other language is printed in Dutch, and the screen says so. */
+    unsigned languages;
 };
 
 printer *printer_file_new(const char *path);
