@@ -33,6 +33,18 @@ static const signal_case cases[] = {
      "study_plan=stop,had_job=no"},
     {"job_loss", "not_enough_money", "enough_money=no", "enough_money=yes"},
     {"job_loss", "not_enough_money", "enough_money=unknown", "enough_money=yes"},
+    {"ill_worker", "ill_contract_income", "work_type=employee,contract_ends=yes,income_lower=yes",
+     "work_type=employee,contract_ends=yes,income_lower=no"},
+    {"ill_worker", "ill_contract_income",
+     "work_type=agency,contract_ends=yes,long_ill=no,income_lower=unknown",
+     "work_type=employee,contract_ends=no,income_lower=yes"},
+    {"ill_worker", "ill_contract_income", NULL, "work_type=ww,income_lower=yes"},
+    {"ill_worker", "ill_self_employed_income",
+     "work_type=self_employed,long_ill=yes,income_lower=yes",
+     "work_type=self_employed,long_ill=no,income_lower=yes"},
+    {"ill_worker", "ill_self_employed_income",
+     "work_type=self_employed,long_ill=unknown,income_lower=unknown",
+     "work_type=employee,contract_ends=no,long_ill=yes,income_lower=yes"},
     /* many organisations: ill student with a job that ended and no care allowance involves the
      * school, UWV, Toeslagen, the insurer and the municipality; renting with rent allowance and
      * a higher income involves two */
