@@ -163,22 +163,6 @@ void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, con
     b->border = (int)(0.8 * th->px_per_mm) + 1;
     int px = th->px_body;
     bool bold = style != BTN_DAY && style != BTN_DAY_TODAY;
-    if (style == BTN_TILE) {
-        /* pictogram above the words; the pictogram gives way to the words */
-        int th_ = layout_text_height(L, r.w - 2 * th->gap, px, bold, label);
-        int isz = r.h / 2;
-        if (isz > r.h - th_ - 3 * th->gap)
-            isz = r.h - th_ - 3 * th->gap;
-        if (icon && isz >= th->target / 2)
-            layout_icon(L, (SDL_Rect){r.x + (r.w - isz) / 2, r.y + th->gap, isz, isz}, icon);
-        else
-            isz = 0;
-        int ty = r.y + th->gap + isz + th->gap / 2;
-        int avail = r.y + r.h - ty;
-        layout_text(L, r.x + th->gap, ty + (avail - th_) / 2, r.w - 2 * th->gap, px, bold, fg, fill,
-                    ALIGN_CENTER, label);
-        return;
-    }
     int x = r.x + th->pad, w = r.w - 2 * th->pad;
     text_align align = ALIGN_CENTER;
     if (icon) {
@@ -203,6 +187,42 @@ void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, con
     }
     int h = layout_text_height(L, w, px, bold, label);
     layout_text(L, x, r.y + (r.h - h) / 2, w, px, bold, fg, fill, align, label);
+}
+
+void layout_tile(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,
+                 int isz, bool beside, action act)
+{
+    const theme *th = L->th;
+    widget *b = layout_add(L, W_BUTTON, r);
+    b->id = layout_str(L, id);
+    b->text = layout_str(L, label);
+    b->style = BTN_TILE;
+    b->act = act;
+    SDL_Color fill, fg, border;
+    button_colors(th, BTN_TILE, &fill, &fg, &border);
+    b->bg = fill;
+    b->fg = border;
+    b->border = (int)(0.8 * th->px_per_mm) + 1;
+    int px = th->px_body;
+    if (!icon)
+        isz = 0;
+    if (beside && isz > 0) {
+        /* the pictogram at the start, the words beside it */
+        layout_icon(L, (SDL_Rect){r.x + th->gap, r.y + (r.h - isz) / 2, isz, isz}, icon);
+        int tx = r.x + 2 * th->gap + isz, tw = r.x + r.w - th->gap - tx;
+        int h = layout_text_height(L, tw, px, true, label);
+        layout_text(L, tx, r.y + (r.h - h) / 2, tw, px, true, fg, fill, ALIGN_START, label);
+        return;
+    }
+    /* the pictogram above the words */
+    int h = layout_text_height(L, r.w - 2 * th->gap, px, true, label);
+    int used = h + (isz > 0 ? isz + th->gap / 2 : 0);
+    int y = r.y + (r.h - used) / 2;
+    if (isz > 0) {
+        layout_icon(L, (SDL_Rect){r.x + (r.w - isz) / 2, y, isz, isz}, icon);
+        y += isz + th->gap / 2;
+    }
+    layout_text(L, r.x + th->gap, y, r.w - 2 * th->gap, px, true, fg, fill, ALIGN_CENTER, label);
 }
 
 void layout_overlay(layout *L, int layer)

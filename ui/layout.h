@@ -78,6 +78,9 @@ int layout_text_height(layout *L, int w, int px, bool bold, const char *s);
 void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,
                    button_style style, action act);
 void layout_icon(layout *L, SDL_Rect r, const char *icon);
+/* A life-event tile: pictogram (isz px; 0 = none) above the words, or beside them. */
+void layout_tile(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,
+                 int isz, bool beside, action act);
 /* Starts a modal layer above the screen: the screen is dimmed and only this layer takes taps. */
 void layout_overlay(layout *L, int layer);
 /* Mirrors every widget horizontally (right-to-left languages). */

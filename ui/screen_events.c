@@ -2,6 +2,50 @@
 #include "core/i18n.h"
 #include "layout.h"
 
+typedef struct {
+    int cols, rows, tw, th;
+    int isz;   /* the pictogram size for every tile; 0 = none */
+    bool side; /* pictogram beside the words (else above) */
+    bool fits; /* every title fits its tile */
+} tile_plan;
+
+/* A grid of `cols` columns in the area: every tile gets the same pictogram size, so the screen
+ * reads as one set: the biggest that lets every title fit, above the words or, when that gives
+ * a bigger pictogram, beside them. */
+static tile_plan plan(layout *L, SDL_Rect a, int cols)
+{
+    const theme *th = L->th;
+    const content *c = L->s->content;
+    int g = th->gap, px = th->px_body;
+    tile_plan p = {.cols = cols};
+    p.rows = (c->n_events + cols - 1) / cols;
+    p.tw = (a.w - (cols - 1) * g) / cols;
+    p.th = p.rows ? (a.h - (p.rows - 1) * g) / p.rows : a.h;
+    int max_h = (int)(85 * th->px_per_mm);
+    if (p.th > max_h)
+        p.th = max_h;
+    int max_icon = (int)(25 * th->px_per_mm), min_icon = th->target;
+    int above = p.th / 2 < max_icon ? p.th / 2 : max_icon;
+    int beside = p.th - 2 * g < max_icon ? p.th - 2 * g : max_icon;
+    p.fits = true;
+    for (int i = 0; i < c->n_events; i++) {
+        const char *t = ltext_get(&c->events[i].title, L->lang);
+        int ha = layout_text_height(L, p.tw - 2 * g, px, true, t);
+        if (ha > p.th - 2 * g)
+            p.fits = false;
+        if (above > p.th - ha - 2 * g - g / 2)
+            above = p.th - ha - 2 * g - g / 2;
+        while (beside >= min_icon &&
+               layout_text_height(L, p.tw - 3 * g - beside, px, true, t) > p.th - 2 * g)
+            beside -= g;
+    }
+    p.side = beside > above;
+    p.isz = p.side ? beside : above;
+    if (p.isz < min_icon)
+        p.isz = 0;
+    return p;
+}
+
 void screen_events(layout *L)
 {
     const theme *th = L->th;
@@ -15,21 +59,25 @@ void screen_events(layout *L)
     y += layout_text(L, a.x, y, a.w, th->px_body, false, th->c.text, th->c.bg, ALIGN_START,
                      tr(lang, "Tik op wat bij u past.")) +
          th->gap;
-    int cols = L->W > L->H ? 4 : 2;
-    if (c->n_events < cols)
-        cols = c->n_events > 0 ? c->n_events : 1;
-    int rows = (c->n_events + cols - 1) / cols;
-    int tw = (a.w - (cols - 1) * th->gap) / cols;
-    int avail = a.y + a.h - y;
-    int tile_h = rows ? (avail - (rows - 1) * th->gap) / rows : avail;
-    int max_h = (int)(85 * th->px_per_mm);
-    if (tile_h > max_h)
-        tile_h = max_h;
+    SDL_Rect grid = {a.x, y, a.w, a.y + a.h - y};
+    /* two or three columns upright, four or five lying down: the grid where every title fits
+     * with the biggest pictograms; fewer columns when equal (bigger tiles) */
+    int lo = L->W > L->H ? 4 : 2;
+    tile_plan best = {0};
+    for (int cols = lo; cols <= lo + 1; cols++) {
+        if (cols > c->n_events && cols > lo)
+            break;
+        tile_plan p = plan(L, grid, cols);
+        if (cols == lo || (p.fits && (!best.fits || p.isz > best.isz)))
+            best = p;
+    }
+    if (best.cols == 0)
+        return;
     for (int i = 0; i < c->n_events; i++) {
         const life_event *e = &c->events[i];
-        SDL_Rect r = {a.x + (i % cols) * (tw + th->gap), y + (i / cols) * (tile_h + th->gap), tw,
-                      tile_h};
-        layout_button(L, r, layout_printf(L, "event:%s", e->id), ltext_get(&e->title, lang),
-                      e->icon, BTN_TILE, (action){.kind = ACT_CHOOSE_EVENT, .arg = i});
+        SDL_Rect r = {grid.x + (i % best.cols) * (best.tw + th->gap),
+                      y + (i / best.cols) * (best.th + th->gap), best.tw, best.th};
+        layout_tile(L, r, layout_printf(L, "event:%s", e->id), ltext_get(&e->title, lang), e->icon,
+                    best.isz, best.side, (action){.kind = ACT_CHOOSE_EVENT, .arg = i});
     }
 }

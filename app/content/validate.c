@@ -242,6 +242,15 @@ void content_lint(const content *c, content_diag *advice)
 {
     for (int i = 0; i < c->n_events; i++) {
         const life_event *e = &c->events[i];
+        /* the title is the words on a tile among a dozen: two short lines */
+        for (int l = 0; l < LANG_COUNT; l++) {
+            size_t n = chars(e->title.s[l]);
+            if (n > 34)
+                content_diag_add(advice, e->file, 0,
+                                 "title (%s) is %zu characters; a tile fits about 34 (two short "
+                                 "lines)",
+                                 lang_get((lang_id)l)->code, n);
+        }
         for (int q = 0; q < e->n_questions; q++) {
             size_t n = chars(e->questions[q].text.s[LANG_NL]);
             if (n > 90)
