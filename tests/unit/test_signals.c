@@ -45,6 +45,11 @@ static const signal_case cases[] = {
     {"ill_worker", "ill_self_employed_income",
      "work_type=self_employed,long_ill=unknown,income_lower=unknown",
      "work_type=employee,contract_ends=no,long_ill=yes,income_lower=yes"},
+    {"baby", "baby_alone_low_income", "relationship=single,low_income=yes",
+     "relationship=single,low_income=no"},
+    {"baby", "baby_alone_low_income", "relationship=single,born=no,low_income=unknown",
+     "relationship=not_married,low_income=yes"},
+    {"baby", "baby_alone_low_income", NULL, "relationship=married,low_income=yes"},
     /* many organisations: ill student with a job that ended and no care allowance involves the
      * school, UWV, Toeslagen, the insurer and the municipality; renting with rent allowance and
      * a higher income involves two */
