@@ -304,8 +304,30 @@ static void usage(FILE *f)
                "  --version, --help\n");
 }
 
-/* missing_lang: list every untranslated text of this language (-1: only of languages that
- * are partly translated). */
+/* The missing texts of a language not offered, counted per file ("file:line: what" lines). */
+static void print_missing_per_file(const char *text, const char *code)
+{
+    const char *p = text;
+    while (*p) {
+        const char *colon = strchr(p, ':');
+        if (!colon)
+            break;
+        size_t flen = (size_t)(colon - p);
+        int n = 0;
+        const char *q = p;
+        while (*q && !strncmp(q, p, flen) && q[flen] == ':') {
+            n++;
+            const char *nl = strchr(q, '\n');
+            q = nl ? nl + 1 : q + strlen(q);
+        }
+        printf("    %.*s: %d text(s) missing\n", (int)flen, p, n);
+        p = q;
+    }
+    printf("    (--missing %s lists them one by one)\n", code);
+}
+
+/* Offered languages (and missing_lang, if >= 0) get every untranslated text listed; the
+ * others a count per file. */
 static int check_content(const char *dir, uint32_t languages, int missing_lang)
 {
     content_diag diag = {0};
@@ -338,11 +360,10 @@ static int check_content(const char *dir, uint32_t languages, int missing_lang)
         printf("  %s %5.1f%% (%d of %d texts)%s\n", lang_get((lang_id)l)->code,
                total ? 100.0 * present / total : 100.0, present, total,
                (languages & (1u << l)) ? "" : "  [not offered]");
-        if (missing.count && (present > 0 || l == missing_lang))
-            printf("%s", missing.text);
+        if (missing.count && ((languages & (1u << l)) || l == missing_lang))
+            printf("%s", missing.text); /* offered, or asked for: every text */
         else if (missing.count)
-            printf("    (nothing translated yet; --missing %s lists all %d texts)\n",
-                   lang_get((lang_id)l)->code, missing.count);
+            print_missing_per_file(missing.text, lang_get((lang_id)l)->code);
         content_diag_free(&missing);
     }
     content_free(c);

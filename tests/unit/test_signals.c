@@ -50,6 +50,9 @@ static const signal_case cases[] = {
     {"baby", "baby_alone_low_income", "relationship=single,born=no,low_income=unknown",
      "relationship=not_married,low_income=yes"},
     {"baby", "baby_alone_low_income", NULL, "relationship=married,low_income=yes"},
+    {"death", "partner_children", "relation=partner,children=yes", "relation=partner,children=no"},
+    {"death", "partner_children", NULL, "relation=partner,children=unknown"},
+    {"death", "partner_children", NULL, "relation=parent"},
     /* many organisations: ill student with a job that ended and no care allowance involves the
      * school, UWV, Toeslagen, the insurer and the municipality; renting with rent allowance and
      * a higher income involves two */
