@@ -53,6 +53,15 @@ static const signal_case cases[] = {
     {"death", "partner_children", "relation=partner,children=yes", "relation=partner,children=no"},
     {"death", "partner_children", NULL, "relation=partner,children=unknown"},
     {"death", "partner_children", NULL, "relation=parent"},
+    {"newcomer", "newcomer_children_no_home",
+     "origin=refugee,has_address=no,working=no,children=yes",
+     "origin=refugee,has_address=yes,working=no,children=yes"},
+    {"newcomer", "newcomer_children_no_home",
+     "origin=ukraine,has_address=unknown,working=yes,children=yes",
+     "origin=ukraine,has_address=no,working=yes,children=no"},
+    {"newcomer", "newcomer_children_no_home",
+     "origin=eu,long_stay=yes,has_address=no,working=yes,children=yes",
+     "origin=eu,long_stay=yes,has_address=no,working=yes,children=unknown"},
     /* many organisations: ill student with a job that ended and no care allowance involves the
      * school, UWV, Toeslagen, the insurer and the municipality; renting with rent allowance and
      * a higher income involves two */
