@@ -62,6 +62,17 @@ static const signal_case cases[] = {
     {"newcomer", "newcomer_children_no_home",
      "origin=eu,long_stay=yes,has_address=no,working=yes,children=yes",
      "origin=eu,long_stay=yes,has_address=no,working=yes,children=unknown"},
+    {"money_worries", "arrears_lower_income", "arrears=rent,income_dropped=yes",
+     "arrears=rent,income_dropped=no"},
+    {"money_worries", "arrears_lower_income", "arrears=energy,income_dropped=yes",
+     "arrears=energy,income_dropped=unknown"},
+    {"money_worries", "arrears_lower_income", "arrears=both,income_dropped=yes",
+     "arrears=none,arrears_insurance=yes,income_dropped=yes"},
+    {"money_worries", "arrears_lower_income", NULL, "arrears=unknown,income_dropped=yes"},
+    {"money_worries", "eviction_or_disconnection", "letter=eviction", "letter=bailiff"},
+    {"money_worries", "eviction_or_disconnection",
+     "arrears=none,letter=disconnection,income_dropped=no", "letter=none"},
+    {"money_worries", "eviction_or_disconnection", NULL, "letter=unknown"},
     /* many organisations: ill student with a job that ended and no care allowance involves the
      * school, UWV, Toeslagen, the insurer and the municipality; renting with rent allowance and
      * a higher income involves two */
