@@ -73,6 +73,12 @@ static const signal_case cases[] = {
     {"money_worries", "eviction_or_disconnection",
      "arrears=none,letter=disconnection,income_dropped=no", "letter=none"},
     {"money_worries", "eviction_or_disconnection", NULL, "letter=unknown"},
+    {"turning18", "young_alone_no_income", "study=none,work=no,with_parents=no",
+     "study=none,work=no,with_parents=yes"},
+    {"turning18", "young_alone_no_income", "study=none,work=unknown,with_parents=no",
+     "study=mbo,work=no,with_parents=no"},
+    {"turning18", "young_alone_no_income", NULL, "study=none,work=yes,with_parents=no"},
+    {"turning18", "young_alone_no_income", NULL, "study=none,work=no,with_parents=unknown"},
     /* many organisations: ill student with a job that ended and no care allowance involves the
      * school, UWV, Toeslagen, the insurer and the municipality; renting with rent allowance and
      * a higher income involves two */
