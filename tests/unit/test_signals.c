@@ -79,6 +79,22 @@ static const signal_case cases[] = {
      "study=mbo,work=no,with_parents=no"},
     {"turning18", "young_alone_no_income", NULL, "study=none,work=yes,with_parents=no"},
     {"turning18", "young_alone_no_income", NULL, "study=none,work=no,with_parents=unknown"},
+    {"divorce", "separation_children_money", "children=yes,enough_income=no",
+     "children=yes,enough_income=yes"},
+    {"divorce", "separation_children_money", "children=yes,enough_income=unknown",
+     "children=no,enough_income=no"},
+    {"retire", "partial_aow_no_pension", "always_nl=no,work_pension=no",
+     "always_nl=yes,work_pension=no"},
+    {"retire", "partial_aow_no_pension", "always_nl=unknown,work_pension=unknown",
+     "always_nl=no,work_pension=yes"},
+    {"carer", "carer_overload", "many_hours=yes,day_and_night=yes,municipality_help=no",
+     "many_hours=no,day_and_night=yes,municipality_help=no"},
+    {"carer", "carer_overload", "many_hours=yes,day_and_night=unknown,municipality_help=unknown",
+     "many_hours=yes,day_and_night=yes,municipality_help=yes"},
+    {"carer", "carer_overload", NULL, "many_hours=yes,day_and_night=no,municipality_help=no"},
+    {"business", "benefit_and_business", "benefit=uwv", "benefit=none"},
+    {"business", "benefit_and_business", "benefit=bijstand",
+     "form=eenmanszaak,benefit=none,location=home,staff=no"},
     /* many organisations: ill student with a job that ended and no care allowance involves the
      * school, UWV, Toeslagen, the insurer and the municipality; renting with rent allowance and
      * a higher income involves two */
