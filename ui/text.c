@@ -215,6 +215,13 @@ static int bidi_runs(const char *s, FriBidiChar *cps, int *ncps, bidi_run *runs,
     FriBidiBracketType brackets[BIDI_MAX];
     FriBidiLevel levels[BIDI_MAX];
     fribidi_get_bidi_types(cps, n, types);
+    /* A phone number is digit groups with single spaces ("0800 0543", "088 898 92 94"): the
+     * algorithm would put the groups in right-to-left order ("0543 0800"). A space between two
+     * digits is made a common separator, which rule W4 joins into the number: one number, read
+     * left to right, wherever it is written (content texts too, without direction marks). */
+    for (int i = 1; i + 1 < n; i++)
+        if (cps[i] == ' ' && types[i - 1] == FRIBIDI_TYPE_EN && types[i + 1] == FRIBIDI_TYPE_EN)
+            types[i] = FRIBIDI_TYPE_CS;
     fribidi_get_bracket_types(cps, n, types, brackets);
     FriBidiParType base = FRIBIDI_PAR_ON; /* from the first strong character */
     if (!fribidi_get_par_embedding_levels_ex(types, brackets, n, &base, levels))
@@ -408,6 +415,11 @@ int text_line_height(ui_text *t, int px, bool bold)
  * the cost is linear in the text (shaping every growing prefix was quadratic: 70 % of drawing
  * the overview). A line's width is the sum of its words and spaces; the line is measured
  * exactly once it is complete. */
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 int text_wrap(ui_text *t, int px, bool bold, const char *s, int maxw,
               void (*line)(void *ctx, const char *text, int width), void *ctx)
 {
@@ -429,7 +441,9 @@ int text_wrap(ui_text *t, int px, bool bold, const char *s, int maxw,
             while (q < end && *q == ' ')
                 q++;
             const char *w0 = q;
-            while (q < end && *q != ' ')
+            /* a word; digit groups joined by single spaces ("088 898 92 94") stay together */
+            while (q < end &&
+                   (*q != ' ' || (q > w0 && q + 1 < end && is_digit(q[-1]) && is_digit(q[1]))))
                 q++;
             size_t wl = (size_t)(q - w0);
             if (wl == 0)

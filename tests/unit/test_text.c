@@ -40,8 +40,13 @@ static void arabic_runs_in_visual_order(void **state)
 static void phone_numbers_stay_left_to_right(void **state)
 {
     (void)state;
-    /* without an isolate, the Unicode algorithm turns "14 030" into "030 14" */
-    expect("اتصل 14 030", "030| |14| |اتصل");
+    /* the plain Unicode algorithm would show "14 030" as "030 14": a space between digits
+     * joins the groups into one number, also in content texts written without marks */
+    expect("اتصل 14 030", "14 030| |اتصل");
+    expect("اتصل بـ BelastingTelefoon على الرقم 0800 0543 (الاتصال مجاني).",
+           ".(|مجاني| |الاتصال|) |0800 0543| |الرقم| |على| |BelastingTelefoon| |بـ| |اتصل");
+    /* a date keeps its order: day, month, year read from the right */
+    expect("قبل 20 ديسمبر 2026", "2026| |ديسمبر| |20| |قبل");
     /* i18n_ltr wraps it in a left-to-right isolate; the controls are not drawn */
     char buf[64], line[128];
     snprintf(line, sizeof line, "اتصل %s", i18n_ltr(LANG_AR, "14 030", buf, sizeof buf));
@@ -75,6 +80,29 @@ static void arabic_letters_are_joined(void **state)
     text_destroy(t);
 }
 
+static void wrap_line(void *ctx, const char *text, int width)
+{
+    (void)width;
+    char *out = ctx;
+    strcat(out, "[");
+    strcat(out, text);
+    strcat(out, "]");
+}
+
+/* A phone number is never broken over two lines. */
+static void phone_numbers_stay_on_one_line(void **state)
+{
+    (void)state;
+    char err[256];
+    ui_text *t = text_create("Noto Sans", err, sizeof err);
+    assert_non_null(t);
+    char out[512] = "";
+    int w = text_width(t, 40, false, "Bel UWV op 088");
+    text_wrap(t, 40, false, "Bel UWV op 088 898 92 94 op werkdagen.", w, wrap_line, out);
+    assert_string_equal(out, "[Bel UWV op][088 898 92 94][op werkdagen.]");
+    text_destroy(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -82,6 +110,7 @@ int main(void)
         cmocka_unit_test(arabic_runs_in_visual_order),
         cmocka_unit_test(phone_numbers_stay_left_to_right),
         cmocka_unit_test(arabic_letters_are_joined),
+        cmocka_unit_test(phone_numbers_stay_on_one_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
