@@ -26,6 +26,8 @@ void config_defaults(loket_config *cfg)
     snprintf(cfg->locale_dir, sizeof cfg->locale_dir, "%s", LOKET_LOCALE_DIR);
     snprintf(cfg->font_family, sizeof cfg->font_family, "Noto Sans");
     session_config_defaults(&cfg->session);
+    /* the kiosk offers all six languages; a text without a translation shows in Dutch */
+    cfg->session.languages = (1u << LANG_COUNT) - 1;
     cfg->width_px = 1080;
     cfg->height_px = 1920;
     /* a 21.5" 16:9 panel in portrait: 268 mm wide */
