@@ -147,20 +147,28 @@ void layout_icon(layout *L, SDL_Rect r, const char *icon)
     w->icon = icon;
 }
 
-void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,
-                   button_style style, action act)
+/* The button itself (what is hit-tested and logged); its fill and text colour come back. */
+static void add_button(layout *L, SDL_Rect r, const char *id, const char *label, button_style style,
+                       action act, SDL_Color *fill, SDL_Color *fg)
 {
-    const theme *th = L->th;
+    SDL_Color border;
+    button_colors(L->th, style, fill, fg, &border);
     widget *b = layout_add(L, W_BUTTON, r);
     b->id = layout_str(L, id);
     b->text = layout_str(L, label);
     b->style = style;
     b->act = act;
-    SDL_Color fill, fg, border;
-    button_colors(th, style, &fill, &fg, &border);
-    b->bg = fill;
+    b->bg = *fill;
     b->fg = border;
-    b->border = (int)(0.8 * th->px_per_mm) + 1;
+    b->border = (int)(0.8 * L->th->px_per_mm) + 1;
+}
+
+void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,
+                   button_style style, action act)
+{
+    const theme *th = L->th;
+    SDL_Color fill, fg;
+    add_button(L, r, id, label, style, act, &fill, &fg);
     int px = th->px_body;
     bool bold = style != BTN_DAY && style != BTN_DAY_TODAY;
     int x = r.x + th->pad, w = r.w - 2 * th->pad;
@@ -193,16 +201,8 @@ void layout_tile(layout *L, SDL_Rect r, const char *id, const char *label, const
                  int isz, bool beside, action act)
 {
     const theme *th = L->th;
-    widget *b = layout_add(L, W_BUTTON, r);
-    b->id = layout_str(L, id);
-    b->text = layout_str(L, label);
-    b->style = BTN_TILE;
-    b->act = act;
-    SDL_Color fill, fg, border;
-    button_colors(th, BTN_TILE, &fill, &fg, &border);
-    b->bg = fill;
-    b->fg = border;
-    b->border = (int)(0.8 * th->px_per_mm) + 1;
+    SDL_Color fill, fg;
+    add_button(L, r, id, label, BTN_TILE, act, &fill, &fg);
     int px = th->px_body;
     if (!icon)
         isz = 0;
