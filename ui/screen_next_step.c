@@ -15,7 +15,7 @@ void screen_next_step(layout *L)
     int h = th->btn_h * 5 / 4;
     /* a printer that cannot print the citizen's language prints the slip in Dutch: say so
      * before, so nobody is surprised by a paper they cannot read */
-    bool in_dutch = !(s->cfg.slip_languages & (1u << lang));
+    bool in_dutch = session_slip_in_dutch(s);
     if (s->data.print != PRINT_UNAVAILABLE) {
         const char *label = s->data.print == PRINT_DONE
                                 ? (in_dutch ? tr(lang, "Nog een keer printen (in het Nederlands)")

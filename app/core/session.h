@@ -157,6 +157,8 @@ uint32_t session_next_timer_ms(const session *s);
 int session_warning_seconds_left(const session *s);
 /* The current life event, or NULL. */
 const life_event *session_event(const session *s);
+/* The printer cannot print the citizen's current language: a slip now would be in Dutch. */
+bool session_slip_in_dutch(const session *s);
 /* True when session_data holds nothing of a citizen (all zero but the "none" markers). */
 bool session_is_wiped(const session *s);
 
