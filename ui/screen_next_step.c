@@ -1,5 +1,6 @@
 /* What now: print the overview, get help from an employee, or finish. */
 #include "core/i18n.h"
+#include "core/refnum.h"
 #include "layout.h"
 
 void screen_next_step(layout *L)
@@ -12,12 +13,31 @@ void screen_next_step(layout *L)
     y += layout_text(L, a.x, y, a.w, th->px_title, true, th->c.text, th->c.bg, ALIGN_START,
                      tr(lang, "Wat wilt u nu doen?")) +
          2 * th->gap;
+    /* The case's number, large: the way back to the case when there is no paper (printer
+     * out of paper, no printer) — written down, photographed or read out on the phone. */
+    bool bad = s->data.print == PRINT_FAILED || s->data.print == PRINT_UNAVAILABLE ||
+               s->data.print == PRINT_UNCONFIRMED;
+    if (s->data.j.reference[0]) {
+        char grouped[24];
+        refnum_group(s->data.j.reference, grouped, sizeof grouped);
+        int big = th->px_title * 3 / 2;
+        const char *label = tr(lang, "Uw nummer");
+        int lh = layout_text_height(L, a.w - 2 * th->pad, th->px_body, true, label);
+        int nh = layout_text_height(L, a.w - 2 * th->pad, big, true, grouped);
+        SDL_Color bg = bad ? th->c.warn : th->c.card, fg = bad ? th->c.on_warn : th->c.on_card;
+        layout_panel(L, (SDL_Rect){a.x, y, a.w, lh + nh + 2 * th->pad}, bg, th->c.border, 2);
+        layout_text(L, a.x + th->pad, y + th->pad, a.w - 2 * th->pad, th->px_body, true, fg, bg,
+                    ALIGN_START, label);
+        layout_text(L, a.x + th->pad, y + th->pad + lh, a.w - 2 * th->pad, big, true, fg, bg,
+                    ALIGN_START, layout_str(L, grouped));
+        y += lh + nh + 2 * th->pad + th->gap;
+    }
     int h = th->btn_h * 5 / 4;
     /* a printer that cannot print the citizen's language prints the slip in Dutch: say so
      * before, so nobody is surprised by a paper they cannot read */
     bool in_dutch = session_slip_in_dutch(s);
     if (s->data.print != PRINT_UNAVAILABLE) {
-        const char *label = s->data.print == PRINT_DONE
+        const char *label = s->data.print == PRINT_DONE || s->data.print == PRINT_UNCONFIRMED
                                 ? (in_dutch ? tr(lang, "Nog een keer printen (in het Nederlands)")
                                             : tr(lang, "Nog een keer printen"))
                                 : (in_dutch ? tr(lang, "Print mijn overzicht (in het Nederlands)")
@@ -42,20 +62,35 @@ void screen_next_step(layout *L)
                                 "medewerker kan het met u lezen.")
                      : tr(lang, "Uw overzicht is geprint. Neem het papier uit de printer.");
         break;
+    case PRINT_UNCONFIRMED:
+        status = s->data.j.reference[0]
+                     ? tr(lang, "Kijk of er een papier uit de printer komt. Geen papier? Schrijf "
+                                "dan uw nummer op. Een medewerker kan het overzicht voor u "
+                                "printen.")
+                     : tr(lang, "Kijk of er een papier uit de printer komt. Geen papier? Een "
+                                "medewerker kan het overzicht voor u printen.");
+        break;
     case PRINT_FAILED:
-        status = tr(lang, "Het printen is niet gelukt. Een medewerker kan het overzicht voor u "
-                          "printen. Tik op Hulp van een medewerker.");
+        status = s->data.j.reference[0]
+                     ? tr(lang, "Het printen is niet gelukt. Schrijf uw nummer op of maak er een "
+                                "foto van. Een medewerker kan het overzicht voor u printen. Tik "
+                                "op Hulp van een medewerker.")
+                     : tr(lang, "Het printen is niet gelukt. Een medewerker kan het overzicht "
+                                "voor u printen. Tik op Hulp van een medewerker.");
         break;
     case PRINT_UNAVAILABLE:
-        status = tr(lang, "Deze zuil heeft geen printer. Een medewerker kan het overzicht voor u "
-                          "printen. Tik op Hulp van een medewerker.");
+        status = s->data.j.reference[0]
+                     ? tr(lang, "Deze zuil heeft geen printer. Schrijf uw nummer op of maak er "
+                                "een foto van. Een medewerker kan het overzicht voor u printen. "
+                                "Tik op Hulp van een medewerker.")
+                     : tr(lang, "Deze zuil heeft geen printer. Een medewerker kan het overzicht "
+                                "voor u printen. Tik op Hulp van een medewerker.");
         break;
     default:
         break;
     }
     if (status) {
         int th_ = layout_text_height(L, a.w - 2 * th->pad, th->px_body, false, status);
-        bool bad = s->data.print == PRINT_FAILED || s->data.print == PRINT_UNAVAILABLE;
         SDL_Color bg = bad ? th->c.warn : th->c.card, fg = bad ? th->c.on_warn : th->c.on_card;
         layout_panel(L, (SDL_Rect){a.x, y, a.w, th_ + 2 * th->pad}, bg, th->c.border, 2);
         layout_text(L, a.x + th->pad, y + th->pad, a.w - 2 * th->pad, th->px_body, false, fg, bg,

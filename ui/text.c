@@ -541,6 +541,22 @@ SDL_Texture *text_texture(ui_text *t, SDL_Renderer *r, int px, bool bold, SDL_Co
     return tex;
 }
 
+SDL_Surface *text_surface(ui_text *t, int px, bool bold, SDL_Color c, const char *s)
+{
+    TTF_Font *f = font(t, px, bold);
+    if (!f || !*s)
+        return NULL;
+    SDL_Surface *surf =
+        needs_bidi(s) ? bidi_render(t, px, bold, c, s) : TTF_RenderUTF8_Blended(f, s, c);
+    t->renders++;
+    if (surf && surf->format->format != SDL_PIXELFORMAT_ARGB8888) {
+        SDL_Surface *conv = SDL_ConvertSurfaceFormat(surf, SDL_PIXELFORMAT_ARGB8888, 0);
+        SDL_FreeSurface(surf);
+        surf = conv;
+    }
+    return surf;
+}
+
 int text_shaping(const ui_text *t)
 {
     return t->shaping;

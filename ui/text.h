@@ -22,6 +22,9 @@ int text_wrap(ui_text *t, int px, bool bold, const char *s, int maxw,
 /* A texture of the text; owned by the cache (valid until the next text_frame_end()). */
 SDL_Texture *text_texture(ui_text *t, SDL_Renderer *r, int px, bool bold, SDL_Color c,
                           const char *s, int *w, int *h);
+/* A new ARGB8888 surface of the text (the caller frees it), for drawing without a renderer
+ * (the printed slip); NULL for "" or when no font is found. Not cached. */
+SDL_Surface *text_surface(ui_text *t, int px, bool bold, SDL_Color c, const char *s);
 /* The runs of a line in visual order (left to right), joined by '|', without fonts (for
  * tests of the bidirectional text path); "" when the line needs no bidi. */
 void text_bidi_visual(const char *s, char *out, size_t cap);

@@ -1,5 +1,6 @@
 #include "core/session.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "content/flow.h"
@@ -117,6 +118,7 @@ static journey snapshot(const session *s)
 {
     journey j = s->data.j;
     j.today = s->today;
+    j.handoff_asked = s->data.handoff == HANDOFF_SENDING || s->data.handoff == HANDOFF_SENT;
     j.screen = s->screen;
     return j;
 }
@@ -195,7 +197,7 @@ static void go_back(session *s, effects *out)
 
 static bool is_user_action(action_kind k)
 {
-    return k != ACT_TICK && k != ACT_HANDOFF_RESULT && k != ACT_PRINT_RESULT;
+    return k != ACT_TICK && k != ACT_HANDOFF_RESULT && k != ACT_PRINT_RESULT && k != ACT_REFERENCE;
 }
 
 static void tick(session *s, const action *a, effects *out)
@@ -396,8 +398,21 @@ void session_apply(session *s, const action *a, effects *out)
         break;
     case ACT_PRINT_RESULT:
         if (s->data.print == PRINT_BUSY && (uint32_t)a->arg == s->data.print_request)
-            s->data.print = a->ok ? PRINT_DONE : PRINT_FAILED;
+            s->data.print = !a->ok ? PRINT_FAILED : a->value == 1 ? PRINT_UNCONFIRMED : PRINT_DONE;
         break;
+    case ACT_REFERENCE:
+        if (s->data.reference_asked && !s->data.j.reference[0] && a->ok &&
+            a->value < 10000000000ull) {
+            char digits[16];
+            snprintf(digits, sizeof digits, "%010llu", (unsigned long long)a->value);
+            memcpy(s->data.j.reference, digits, sizeof s->data.j.reference);
+        }
+        break;
+    }
+    /* the citizen has an overview now: the case gets its reference number (once a session) */
+    if (s->screen == SCREEN_OVERVIEW && !s->data.reference_asked) {
+        s->data.reference_asked = true;
+        push(out, (effect){.kind = EFFECT_REFERENCE});
     }
 
 done:

@@ -30,7 +30,16 @@ typedef enum {
 const char *screen_name(screen_id s);
 
 typedef enum { HANDOFF_NONE, HANDOFF_SENDING, HANDOFF_SENT, HANDOFF_FAILED } handoff_status;
-typedef enum { PRINT_NONE, PRINT_BUSY, PRINT_DONE, PRINT_FAILED, PRINT_UNAVAILABLE } print_status;
+/* PRINT_UNCONFIRMED: the slip was sent, but the printer cannot say whether it came out (a
+ * one-way printer that does not answer status queries). */
+typedef enum {
+    PRINT_NONE,
+    PRINT_BUSY,
+    PRINT_DONE,
+    PRINT_FAILED,
+    PRINT_UNAVAILABLE,
+    PRINT_UNCONFIRMED
+} print_status;
 
 typedef enum {
     ACT_TICK,           /* now_ms, today: the clock moved */
@@ -55,7 +64,8 @@ typedef enum {
     ACT_CARD_PRESENT,   /* arg: card_kind — a card was tapped on the reader */
     ACT_CARD_REMOVED,   /* the card was taken off */
     ACT_HANDOFF_RESULT, /* arg: request id, ok */
-    ACT_PRINT_RESULT,   /* arg: request id, ok */
+    ACT_PRINT_RESULT,   /* arg: request id, ok; value: 1 = sent but not confirmed */
+    ACT_REFERENCE,      /* value: the case's reference number (0: none could be made) */
 } action_kind;
 
 /* What kind of card is on the reader; never which card. */
@@ -67,6 +77,7 @@ typedef struct {
     bool ok;
     uint64_t now_ms;  /* ACT_TICK: monotonic milliseconds */
     civil_date today; /* ACT_TICK: the local date; ACT_PICK_DATE: the picked day */
+    uint64_t value;   /* ACT_REFERENCE, ACT_PRINT_RESULT */
 } action;
 
 /* What the citizen has told us; copied into effects that need it. */
@@ -76,10 +87,14 @@ typedef struct {
     civil_date dates[CONTENT_MAX_QUESTIONS];
     lang_id lang;
     civil_date today;
-    screen_id screen; /* where the citizen was */
+    screen_id screen;   /* where the citizen was */
+    char reference[11]; /* the case's reference number (10 digits), "" until it has one */
+    bool handoff_asked; /* the citizen asked for an employee */
 } journey;
 
-typedef enum { EFFECT_HANDOFF, EFFECT_PRINT, EFFECT_SESSION_ENDED } effect_kind;
+/* EFFECT_REFERENCE: the citizen reached the overview; the case needs a reference number
+ * (answered with ACT_REFERENCE). */
+typedef enum { EFFECT_HANDOFF, EFFECT_PRINT, EFFECT_SESSION_ENDED, EFFECT_REFERENCE } effect_kind;
 
 typedef enum { END_DONE, END_TIMEOUT, END_ABANDONED } session_end_reason;
 
@@ -127,7 +142,8 @@ typedef struct {
     uint32_t handoff_request;
     print_status print;
     uint32_t print_request;
-    bool print_dutch; /* the slip is (being) printed in Dutch: the printer lacks the language */
+    bool print_dutch;     /* the slip is (being) printed in Dutch: the printer lacks the language */
+    bool reference_asked; /* EFFECT_REFERENCE sent, answer pending or given */
 } session_data;
 
 typedef struct {

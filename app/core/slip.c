@@ -8,12 +8,12 @@
 #include "core/i18n.h"
 #include "core/phrases.h"
 
-static void add(slip *s, slip_style style, const char *fmt, ...)
+static void add(slip *s, slip_style style, bool dutch, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(printf, 4, 5)))
 #endif
     ;
-static void add(slip *s, slip_style style, const char *fmt, ...)
+static void add(slip *s, slip_style style, bool dutch, const char *fmt, ...)
 {
     if (s->n >= SLIP_MAX_LINES)
         return;
@@ -22,56 +22,105 @@ static void add(slip *s, slip_style style, const char *fmt, ...)
     vsnprintf(s->lines[s->n].text, SLIP_LINE_MAX, fmt, ap);
     va_end(ap);
     s->lines[s->n].style = style;
+    s->lines[s->n].dutch = dutch;
     s->n++;
 }
 
-void slip_compose(const content *c, const journey *j, const char *site_name, const char *when,
-                  slip *out)
+/* A content text: its Dutch version first when the slip is in another language and differs. */
+static void add_text(slip *s, slip_style style, const ltext *t, lang_id L, const char *prefix)
+{
+    const char *own = ltext_get(t, L), *nl = ltext_get(t, LANG_NL);
+    if (L != LANG_NL && strcmp(own, nl) != 0)
+        add(s, style, true, "%s%s", prefix, nl);
+    add(s, style, false, "%s%s", prefix, own);
+}
+
+/* A screen text (gettext): Dutch first when the slip is in another language. */
+static void add_tr(slip *s, slip_style style, lang_id L, const char *msgid)
+{
+    if (L != LANG_NL && strcmp(tr(L, msgid), msgid) != 0)
+        add(s, style, true, "%s", msgid);
+    add(s, style, false, "%s", tr(L, msgid));
+}
+
+void slip_compose(const content *c, const journey *j, const slip_site *site, slip *out)
 {
     memset(out, 0, sizeof *out);
     lang_id L = j->lang;
-    add(out, SLIP_SMALL, "%s", site_name);
-    add(out, SLIP_SMALL, "%s", when);
-    add(out, SLIP_RULE, "-");
+    out->lang = L;
+    snprintf(out->site, sizeof out->site, "%s", site->site_name ? site->site_name : "");
+    snprintf(out->when, sizeof out->when, "%s", site->when ? site->when : "");
+    snprintf(out->reference_label, sizeof out->reference_label, "%s", tr(L, "Uw nummer"));
+    snprintf(out->reference_hint, sizeof out->reference_hint, "%s",
+             tr(L, "Noem dit nummer als u belt of langskomt. Dan hoeft u uw verhaal niet opnieuw "
+                   "te vertellen."));
+    if (refnum_valid(j->reference, NULL)) {
+        memcpy(out->reference, j->reference, sizeof out->reference);
+        snprintf(out->qr, sizeof out->qr, "%s%s", SLIP_QR_PREFIX, j->reference);
+    }
     if (!c || j->event < 0 || j->event >= c->n_events)
         return;
     const life_event *e = &c->events[j->event];
-    add(out, SLIP_TITLE, "%s", ltext_get(&e->title, L));
-    add(out, SLIP_TEXT, "%s", tr(L, "Dit moet u regelen:"));
+    snprintf(out->icon, sizeof out->icon, "%s", e->id);
+    add_text(out, SLIP_TITLE, &e->title, L, "");
+    add_tr(out, SLIP_TEXT, L, N_("Dit moet u regelen:"));
     overview ov;
     overview_build(e, j->answers, j->dates, j->today, &ov);
     overview_signals(c, e, j->answers, &ov);
     if (ov.n_signals > 0) {
-        add(out, SLIP_RULE, "-");
-        add(out, SLIP_HEADING, "%s", tr(L, "Een medewerker kan u helpen met alles"));
+        add(out, SLIP_RULE, false, "-");
+        add_tr(out, SLIP_HEADING, L, N_("Een medewerker kan u helpen met alles"));
         for (int k = 0; k < ov.n_signals; k++)
-            add(out, SLIP_TEXT, "%s", ltext_get(overview_signal_text(c, e, &ov.signals[k]), L));
+            add_text(out, SLIP_TEXT, overview_signal_text(c, e, &ov.signals[k]), L, "");
     }
-    char buf[512];
+    char buf[512], nl[512];
     for (int g = 0; g < ov.n_groups; g++) {
         const organisation *o = &c->orgs[ov.groups[g].org];
-        add(out, SLIP_RULE, "-");
-        add(out, SLIP_HEADING, "%s", ltext_get(&o->name, L));
+        add(out, SLIP_RULE, false, "-");
+        add_text(out, SLIP_HEADING, &o->name, L, "");
         for (int i = 0; i < ov.groups[g].n_items; i++) {
             const overview_item *it = &ov.groups[g].items[i];
             const task *t = &e->tasks[it->task];
-            add(out, SLIP_TEXT, "* %s", ltext_get(&t->text, L));
+            add_text(out, SLIP_ITEM, &t->text, L, "");
+            int first = out->n;
             phrase_deadline(L, e, it, buf, sizeof buf);
-            if (buf[0])
-                add(out, SLIP_TEXT, "  %s", buf);
+            if (buf[0]) {
+                if (L != LANG_NL) {
+                    phrase_deadline(LANG_NL, e, it, nl, sizeof nl);
+                    if (strcmp(nl, buf) != 0)
+                        add(out, SLIP_SMALL, true, "%s", nl);
+                }
+                add(out, SLIP_TEXT, false, "%s", buf);
+            }
             if (ltext_present(&t->how))
-                add(out, SLIP_SMALL, "  %s", ltext_get(&t->how, L));
+                add_text(out, SLIP_SMALL, &t->how, L, "");
+            for (int k = first; k < out->n; k++)
+                out->lines[k].indent = true;
         }
         char iso[160];
         if (o->phone)
-            add(out, SLIP_TEXT, "%s %s", tr(L, "Bel:"), i18n_ltr(L, o->phone, iso, sizeof iso));
+            add(out, SLIP_TEXT, false, "%s %s", tr(L, "Bel:"),
+                i18n_ltr(L, o->phone, iso, sizeof iso));
         if (o->website)
-            add(out, SLIP_TEXT, "%s %s", tr(L, "Website:"),
+            add(out, SLIP_TEXT, false, "%s %s", tr(L, "Website:"),
                 i18n_ltr(L, o->website, iso, sizeof iso));
-        if (ltext_present(&o->visit))
-            add(out, SLIP_SMALL, "%s %s", tr(L, "Langsgaan:"), ltext_get(&o->visit, L));
+        if (ltext_present(&o->visit)) {
+            snprintf(nl, sizeof nl, "%s ", tr(L, "Langsgaan:"));
+            add_text(out, SLIP_SMALL, &o->visit, L, nl);
+        }
     }
-    add(out, SLIP_RULE, "-");
-    add(out, SLIP_TEXT, "%s", tr(L, "Vragen? Vraag het een medewerker hier."));
+    add(out, SLIP_RULE, false, "-");
+    add_tr(out, SLIP_HEADING, L, N_("Wat gebeurt er nu?"));
+    if (j->handoff_asked)
+        add_tr(out, SLIP_TEXT, L, N_("U heeft om hulp gevraagd. Een medewerker komt naar u toe."));
+    add_tr(out, SLIP_TEXT, L, N_("Vragen? Vraag het een medewerker hier."));
+    if (site->phone && site->phone[0] && site->municipality) {
+        char iso[160];
+        /* TRANSLATORS: the municipality's name, then its phone number */
+        add(out, SLIP_TEXT, false, tr(L, "Of bel %s: %s"), site->municipality,
+            i18n_ltr(L, site->phone, iso, sizeof iso));
+    }
     explicit_bzero(&ov, sizeof ov);
+    explicit_bzero(buf, sizeof buf);
+    explicit_bzero(nl, sizeof nl);
 }

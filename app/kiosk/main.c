@@ -12,15 +12,19 @@
 #include "content/content.h"
 #include "core/handoff.h"
 #include "core/i18n.h"
+#include "core/refnum.h"
 #include "core/session.h"
 #include "core/slip.h"
 #include "handoff/handoff.h"
 #include "nfc/card.h"
 #include "print/print.h"
 #include "script.h"
+#include "slip_render.h"
 #include "sys/clock.h"
 #include "sys/config.h"
 #include "sys/log.h"
+#include "sys/metrics.h"
+#include "sys/refseq.h"
 #include "sys/worker.h"
 #include "ui.h"
 
@@ -35,6 +39,7 @@ typedef struct {
     ui *u;
     worker *w;
     printer *printer;
+    slip_renderer *slips;
     handoff_backend *handoff;
     card_reader *cards;
     loket_clock clock;
@@ -54,7 +59,7 @@ static void post_result(void *ctx, const action *a)
     ev.type = k->result_event;
     ev.user.code = (Sint32)a->kind;
     ev.user.data1 = (void *)(intptr_t)a->arg;
-    ev.user.data2 = (void *)(intptr_t)a->ok;
+    ev.user.data2 = (void *)(intptr_t)((a->ok ? 1 : 0) | (intptr_t)(a->value & 0xff) << 1);
     SDL_PushEvent(&ev); /* thread-safe */
 }
 
@@ -69,20 +74,54 @@ static action job_handoff(void *ctx, void *payload)
 
 typedef struct {
     uint32_t request;
-    slip slip;
+    raster r; /* owned by the job: freed (wiped) when it ends */
 } print_job;
 
 static action job_print(void *ctx, void *payload)
 {
     kiosk *k = ctx;
     print_job *pj = payload;
-    char err[160] = "";
-    bool ok = k->printer->print(k->printer, &pj->slip, err, sizeof err);
-    if (ok)
-        log_msg(LOG_INFO, "print", "slip %u printed", pj->request);
+    char err[256] = "";
+    if (k->cfg.printer_preview[0] &&
+        !raster_write_png(&pj->r, k->cfg.printer_preview, err, sizeof err))
+        log_msg(LOG_WARN, "print", "no slip preview: %s", err);
+    print_outcome o;
+    k->printer->print(k->printer, &pj->r, &o);
+    metrics_print_outcome(&o);
+    char cond[96];
+    metrics_printer_condition(cond, sizeof cond);
+    if (o.kind == PRINT_OUT_PRINTED)
+        log_msg(LOG_INFO, "print", "slip %u printed (%d x %d dots); printer: %s", pj->request,
+                pj->r.width, pj->r.height, cond);
+    else if (o.kind == PRINT_OUT_UNCONFIRMED)
+        log_msg(LOG_WARN, "print", "slip %u sent, not confirmed: %s", pj->request, o.reason);
     else
-        log_msg(LOG_ERROR, "print", "slip %u not printed: %s", pj->request, err);
-    return (action){.kind = ACT_PRINT_RESULT, .arg = (int)pj->request, .ok = ok};
+        log_msg(LOG_ERROR, "print", "slip %u not printed: %s; printer: %s", pj->request, o.reason,
+                cond);
+    raster_free(&pj->r);
+    return (action){.kind = ACT_PRINT_RESULT,
+                    .arg = (int)pj->request,
+                    .ok = o.kind != PRINT_OUT_FAILED,
+                    .value = o.kind == PRINT_OUT_UNCONFIRMED ? 1 : 0};
+}
+
+static void apply(kiosk *k, const action *a);
+
+/* The case's reference number: this kiosk's number and the next of its sequence. */
+static void make_reference(kiosk *k)
+{
+    uint32_t seq = 0;
+    char err[256] = "", digits[REFNUM_DIGITS + 1];
+    bool ok = refseq_next(k->cfg.data_dir, &seq, err, sizeof err) &&
+              refnum_make(k->cfg.kiosk_number, seq, digits);
+    if (!ok) {
+        /* the citizen is still helped (overview, slip without number, hand-off) */
+        log_msg(LOG_ERROR, "reference", "no reference number: %s", err[0] ? err : "out of range");
+        metrics_reference_failed();
+        apply(k, &(action){.kind = ACT_REFERENCE, .ok = false});
+        return;
+    }
+    apply(k, &(action){.kind = ACT_REFERENCE, .ok = true, .value = strtoull(digits, NULL, 10)});
 }
 
 static void now_text(kiosk *k, lang_id lang, char *buf, size_t cap)
@@ -118,21 +157,35 @@ static void run_effects(kiosk *k, effects *fx)
             break;
         }
         case EFFECT_PRINT: {
-            print_job *pj = malloc(sizeof *pj);
-            bool ok = pj && k->printer;
+            /* composed and drawn here (texts and fonts live on this thread), printed by the
+             * worker */
+            slip *sl = malloc(sizeof *sl);
+            print_job pj = {.request = e->request};
+            bool ok = sl && k->printer && k->slips;
             if (ok) {
-                char when[96];
+                char when[96], err[160];
                 now_text(k, e->journey.lang, when, sizeof when);
-                pj->request = e->request;
-                slip_compose(k->content, &e->journey, k->cfg.site_name, when, &pj->slip);
-                ok = worker_submit(k->w, job_print, k, pj, sizeof *pj);
-                explicit_bzero(pj, sizeof *pj);
+                slip_site site = {k->cfg.site_name, when, k->cfg.municipality_name,
+                                  k->cfg.municipality_phone};
+                slip_compose(k->content, &e->journey, &site, sl);
+                ok = slip_render(k->slips, sl, k->cfg.printer.width_dots, k->cfg.printer.dpi, &pj.r,
+                                 k->render_log, err, sizeof err);
+                if (!ok)
+                    log_msg(LOG_ERROR, "print", "slip %u not drawn: %s", e->request, err);
+                explicit_bzero(sl, sizeof *sl);
             }
-            free(pj);
+            free(sl);
+            if (ok && !worker_submit(k->w, job_print, k, &pj, sizeof pj)) {
+                raster_free(&pj.r);
+                ok = false;
+            }
             if (!ok)
                 post_result(k, &(action){.kind = ACT_PRINT_RESULT, .arg = (int)e->request});
             break;
         }
+        case EFFECT_REFERENCE:
+            make_reference(k);
+            break;
         case EFFECT_SESSION_ENDED:
             ui_forget(k->u);
             log_msg(LOG_INFO, "session", "session ended (%s); data wiped",
@@ -161,9 +214,11 @@ static void tick(kiosk *k)
 
 static void handle_result_event(kiosk *k, const SDL_Event *ev)
 {
+    intptr_t d2 = (intptr_t)ev->user.data2;
     action a = {.kind = (action_kind)ev->user.code,
                 .arg = (int)(intptr_t)ev->user.data1,
-                .ok = (bool)(intptr_t)ev->user.data2};
+                .ok = (d2 & 1) != 0,
+                .value = (uint64_t)(d2 >> 1)};
     apply(k, &a);
 }
 
@@ -551,10 +606,19 @@ int main(int argc, char **argv)
     }
     content_diag_free(&diag);
 
-    if (!strcmp(k->cfg.printer_backend, "file"))
-        k->printer = printer_file_new(k->cfg.printer_path);
+    metrics_init(k->cfg.data_dir, k->cfg.kiosk_id);
+    const char *pb = k->cfg.printer_backend;
+    if (!strcmp(pb, "file"))
+        k->printer = printer_file_new(k->cfg.printer_path, &k->cfg.printer);
+    else if (!strcmp(pb, "png"))
+        k->printer = printer_png_new(k->cfg.printer_path, &k->cfg.printer);
+    else if (!strcmp(pb, "usb"))
+        k->printer = printer_usb_new(k->cfg.printer_device, &k->cfg.printer);
+    else if (!strcmp(pb, "tcp"))
+        k->printer = printer_tcp_new(k->cfg.printer_device, &k->cfg.printer);
     k->cfg.session.has_printer = k->printer != NULL;
-    k->cfg.session.slip_languages = k->printer ? k->printer->languages : 0;
+    /* the slip is drawn by the kiosk: every language the screen has, the printer has */
+    k->cfg.session.slip_languages = k->printer ? (1u << LANG_COUNT) - 1 : 0;
     k->handoff = handoff_sim_new();
 
     civil_date fixed_date = {2026, 11, 28};
@@ -594,6 +658,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "loket: %s\n", err);
         SDL_Quit();
         return 1;
+    }
+    if (k->printer) {
+        k->slips =
+            slip_renderer_new(k->cfg.font_family, k->cfg.icons_dir, k->cfg.logo, err, sizeof err);
+        if (!k->slips) {
+            /* no fonts for the slip: say so, and the screen offers help instead of printing */
+            log_msg(LOG_ERROR, "print", "cannot draw slips: %s", err);
+            k->cfg.session.has_printer = false;
+        }
     }
     k->w = worker_start(post_result, k);
     if (!k->w) {
@@ -690,6 +763,8 @@ int main(int argc, char **argv)
     ui_destroy(k->u);
     if (k->printer)
         k->printer->destroy(k->printer);
+    slip_renderer_free(k->slips);
+    metrics_shutdown();
     k->handoff->destroy(k->handoff);
     card_reader_destroy(k->cards);
     content_free(k->content);

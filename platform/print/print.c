@@ -2,180 +2,346 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <iconv.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "sys/log.h"
+#define STATUS_WAIT_MS 500 /* a printer answers DLE EOT at once; silence longer is "unknown" */
 
-/* UTF-8 -> PC858 (the printer's Western European code page with the euro sign); characters it
- * lacks become '?'. */
-static size_t to_pc858(const char *in, char *out, size_t cap)
+void printer_options_defaults(printer_options *o)
 {
-    iconv_t cd = iconv_open("CP858//TRANSLIT", "UTF-8");
-    if (cd == (iconv_t)-1)
-        return 0;
-    char *ip = (char *)in, *op = out;
-    size_t il = strlen(in), ol = cap - 1;
-    while (il > 0 && ol > 0) {
-        if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
-            if (errno == E2BIG)
-                break;
-            /* skip one invalid or unconvertible UTF-8 sequence */
-            unsigned char c = (unsigned char)*ip;
-            size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-            if (n > il)
-                n = il;
-            ip += n;
-            il -= n;
-            *op++ = '?';
-            ol--;
-        }
-    }
-    iconv_close(cd);
-    *op = '\0';
-    return (size_t)(op - out);
+    *o = (printer_options){.width_dots = 576,
+                           .dpi = 203,
+                           .gs_l = false,
+                           .cut = PRINTER_CUT_PARTIAL,
+                           .feed_dots = 120,
+                           .status = true,
+                           .timeout_ms = 15000};
 }
 
-typedef struct {
-    unsigned char *p;
-    size_t n, cap;
-    bool overflow;
-} sink;
-
-static void put(sink *s, const void *b, size_t n)
+bool raster_init(raster *r, int width, int height)
 {
-    if (s->n + n > s->cap) {
-        s->overflow = true;
-        return;
-    }
-    memcpy(s->p + s->n, b, n);
-    s->n += n;
+    r->width = width;
+    r->height = height;
+    r->stride = (width + 7) / 8;
+    r->bits = calloc((size_t)r->stride * (size_t)(height > 0 ? height : 1), 1);
+    return r->bits != NULL;
 }
 
-/* Word-wraps an 8-bit line to `cols` columns. */
-static void put_wrapped(sink *s, const char *text, int cols)
+void raster_free(raster *r)
 {
-    size_t len = strlen(text), start = 0;
-    while (start < len) {
-        size_t end = start + (size_t)cols;
-        if (end >= len) {
-            end = len;
-        } else {
-            size_t sp = end;
-            while (sp > start && text[sp] != ' ')
-                sp--;
-            if (sp > start)
-                end = sp;
-        }
-        put(s, text + start, end - start);
-        put(s, "\n", 1);
-        start = end;
-        while (start < len && text[start] == ' ')
-            start++;
+    if (r->bits) {
+        explicit_bzero(r->bits, (size_t)r->stride * (size_t)(r->height > 0 ? r->height : 1));
+        free(r->bits);
     }
+    *r = (raster){0};
 }
 
-size_t escpos_text_render(const slip *sl, int columns, unsigned char *out, size_t cap)
-{
-    static const unsigned char init[] = {0x1B, 0x40, 0x1B, 0x74, 19}; /* ESC @, ESC t 19 */
-    static const unsigned char bold_on[] = {0x1B, 0x45, 1}, bold_off[] = {0x1B, 0x45, 0};
-    static const unsigned char big_on[] = {0x1D, 0x21, 0x11}, big_off[] = {0x1D, 0x21, 0};
-    static const unsigned char cut[] = {0x1B, 0x64, 4, 0x1D, 0x56, 66, 0}; /* feed 4, cut */
-    sink s = {out, 0, cap, false};
-    char line[SLIP_LINE_MAX * 2];
-    put(&s, init, sizeof init);
-    for (int i = 0; i < sl->n; i++) {
-        to_pc858(sl->lines[i].text, line, sizeof line);
-        switch (sl->lines[i].style) {
-        case SLIP_TITLE:
-            put(&s, big_on, sizeof big_on);
-            put_wrapped(&s, line, columns / 2);
-            put(&s, big_off, sizeof big_off);
-            break;
-        case SLIP_HEADING:
-            put(&s, bold_on, sizeof bold_on);
-            put_wrapped(&s, line, columns);
-            put(&s, bold_off, sizeof bold_off);
-            break;
-        case SLIP_RULE:
-            for (int c = 0; c < columns; c++)
-                put(&s, "-", 1);
-            put(&s, "\n", 1);
-            break;
-        default:
-            put_wrapped(&s, line, columns);
-            break;
-        }
-    }
-    put(&s, cut, sizeof cut);
-    explicit_bzero(line, sizeof line);
-    return s.overflow ? 0 : s.n;
-}
+typedef enum { KIND_FILE, KIND_PNG, KIND_USB, KIND_TCP } printer_kind;
 
 typedef struct {
     printer base;
-    char path[1024];
-} file_printer;
+    printer_kind kind;
+    printer_options o;
+    char target[1024];
+} dev_printer;
 
-static bool file_print(printer *p, const slip *sl, char *err, size_t errcap)
+static void fail(print_outcome *out, const char *fault, const char *fmt, const char *a,
+                 const char *b)
 {
-    file_printer *f = (file_printer *)p;
-    size_t cap = 256 * 1024;
-    unsigned char *buf = malloc(cap);
-    if (!buf) {
-        snprintf(err, errcap, "out of memory");
-        return false;
-    }
-    size_t n = escpos_text_render(sl, 48, buf, cap);
-    bool ok = false;
-    if (n == 0) {
-        snprintf(err, errcap, "slip too long");
-    } else {
-        int fd = open(f->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            snprintf(err, errcap, "cannot open printer file: %s", strerror(errno));
-        } else {
-            size_t done = 0;
-            while (done < n) {
-                ssize_t w = write(fd, buf + done, n - done);
-                if (w < 0 && errno == EINTR)
-                    continue;
-                if (w <= 0)
-                    break;
-                done += (size_t)w;
-            }
-            ok = done == n;
-            if (!ok)
-                snprintf(err, errcap, "write to printer file failed: %s", strerror(errno));
-            if (close(fd) != 0 && ok) {
-                ok = false;
-                snprintf(err, errcap, "write to printer file failed: %s", strerror(errno));
-            }
-        }
-    }
-    explicit_bzero(buf, cap);
-    free(buf);
-    return ok;
+    out->kind = PRINT_OUT_FAILED;
+    snprintf(out->fault, sizeof out->fault, "%s", fault);
+    snprintf(out->reason, sizeof out->reason, fmt, a, b);
 }
 
-static void file_destroy(printer *p)
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int left_ms(uint64_t deadline)
+{
+    uint64_t n = now_ms();
+    return n >= deadline ? 0 : (int)(deadline - n);
+}
+
+/* Writes everything before the deadline; false with errno (ETIMEDOUT when out of time). */
+static bool write_all(int fd, bool sock, const unsigned char *b, size_t n, uint64_t deadline)
+{
+    while (n > 0) {
+        ssize_t w = sock ? send(fd, b, n, MSG_NOSIGNAL) : write(fd, b, n);
+        if (w > 0) {
+            b += w;
+            n -= (size_t)w;
+            continue;
+        }
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            return false;
+        int ms = left_ms(deadline);
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        if (ms == 0 || poll(&p, 1, ms) == 0) {
+            errno = ETIMEDOUT;
+            return false;
+        }
+        if (p.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+            errno = EPIPE;
+            return false;
+        }
+    }
+    return true;
+}
+
+/* One byte within `ms`; -1 when none came. */
+static int read_byte(int fd, int ms)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    uint64_t until = now_ms() + (uint64_t)ms;
+    for (;;) {
+        int wait = left_ms(until);
+        int r = poll(&p, 1, wait);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0 || !(p.revents & POLLIN))
+            return -1;
+        unsigned char c;
+        ssize_t n = read(fd, &c, 1);
+        if (n == 1)
+            return c;
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        return -1;
+    }
+}
+
+static void drain(int fd)
+{
+    while (read_byte(fd, 0) >= 0) {
+    }
+}
+
+/* DLE EOT 1..4. Silence, or an answer that is not a status byte, leaves the status unknown. */
+static void query_status(int fd, bool sock, uint64_t deadline, printer_status *st)
+{
+    *st = (printer_status){0};
+    drain(fd);
+    for (int n = 1; n <= 4; n++) {
+        unsigned char q[] = {0x10, 0x04, (unsigned char)n};
+        if (!write_all(fd, sock, q, sizeof q, deadline))
+            break;
+        int wait = left_ms(deadline);
+        int b = read_byte(fd, wait < STATUS_WAIT_MS ? wait : STATUS_WAIT_MS);
+        if (b < 0 || !escpos_status_parse(n, (unsigned char)b, st)) {
+            *st = (printer_status){0};
+            return;
+        }
+    }
+}
+
+static int open_usb(const char *dev, bool *two_way)
+{
+    int fd = open(dev, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    *two_way = fd >= 0;
+    if (fd < 0 && (errno == EACCES || errno == EINVAL || errno == EROFS))
+        fd = open(dev, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    return fd;
+}
+
+static int connect_tcp(const char *address, uint64_t deadline, char *err, size_t errcap)
+{
+    char host[256], port[16] = "9100";
+    snprintf(host, sizeof host, "%s", address);
+    char *colon = strrchr(host, ':');
+    if (colon) {
+        *colon = '\0';
+        snprintf(port, sizeof port, "%s", colon + 1);
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    int rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, errcap, "cannot find %s: %s", address, gai_strerror(rc));
+        return -1;
+    }
+    int fd = -1;
+    for (struct addrinfo *a = res; a; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0)
+            continue;
+        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0)
+            break;
+        if (errno == EINPROGRESS) {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            int soerr = ETIMEDOUT;
+            socklen_t len = sizeof soerr;
+            if (poll(&p, 1, left_ms(deadline)) == 1)
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+            if (soerr == 0)
+                break;
+            errno = soerr;
+        }
+        int saved = errno;
+        close(fd);
+        fd = -1;
+        errno = saved;
+    }
+    if (fd < 0)
+        snprintf(err, errcap, "cannot connect to %s: %s", address, strerror(errno));
+    freeaddrinfo(res);
+    return fd;
+}
+
+static void print_stream(dev_printer *d, const raster *r, print_outcome *out)
+{
+    uint64_t deadline = now_ms() + (uint64_t)d->o.timeout_ms;
+    bool sock = d->kind == KIND_TCP, two_way = true;
+    char err[200] = "";
+    int fd =
+        sock ? connect_tcp(d->target, deadline, err, sizeof err) : open_usb(d->target, &two_way);
+    if (fd < 0) {
+        if (!sock)
+            snprintf(err, sizeof err, "cannot open %.120s: %s", d->target, strerror(errno));
+        fail(out, "connect", "%s%s", err, "");
+        return;
+    }
+    if (d->o.status && two_way) {
+        query_status(fd, sock, deadline, &out->before);
+        if (printer_status_blocks(&out->before, out)) {
+            close(fd);
+            return;
+        }
+    }
+    size_t n = escpos_job(r, &d->o, NULL, 0);
+    unsigned char *job = malloc(n);
+    if (!job) {
+        fail(out, "write", "%s%s", "out of memory", "");
+        close(fd);
+        return;
+    }
+    escpos_job(r, &d->o, job, n);
+    bool sent = write_all(fd, sock, job, n, deadline);
+    int saved = errno;
+    explicit_bzero(job, n);
+    free(job);
+    if (!sent) {
+        fail(out, saved == ETIMEDOUT ? "timeout" : "write", "sending the slip failed: %s%s",
+             strerror(saved), "");
+        /* the printer may say why (paper ran out halfway) */
+        if (d->o.status && two_way && out->before.known) {
+            query_status(fd, sock, now_ms() + STATUS_WAIT_MS * 4, &out->after);
+            printer_status_blocks(&out->after, out);
+            out->kind = PRINT_OUT_FAILED;
+        }
+        close(fd);
+        return;
+    }
+    if (d->o.status && two_way && out->before.known) {
+        query_status(fd, sock, now_ms() + STATUS_WAIT_MS * 4, &out->after);
+        if (printer_status_blocks(&out->after, out)) {
+            snprintf(out->reason + strlen(out->reason), sizeof out->reason - strlen(out->reason),
+                     " (after printing: the slip may be incomplete)");
+            close(fd);
+            return;
+        }
+    }
+    close(fd);
+    out->kind = out->after.known ? PRINT_OUT_PRINTED : PRINT_OUT_UNCONFIRMED;
+    if (!out->after.known)
+        snprintf(out->reason, sizeof out->reason, "sent; the printer does not report its status");
+}
+
+static void print_file(dev_printer *d, const raster *r, print_outcome *out)
+{
+    size_t n = escpos_job(r, &d->o, NULL, 0);
+    unsigned char *job = malloc(n);
+    if (!job) {
+        fail(out, "file", "%s%s", "out of memory", "");
+        return;
+    }
+    escpos_job(r, &d->o, job, n);
+    int fd = open(d->target, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        fail(out, "file", "cannot open printer file %s: %s", d->target, strerror(errno));
+    } else {
+        bool ok = write_all(fd, false, job, n, now_ms() + (uint64_t)d->o.timeout_ms);
+        int saved = errno;
+        if (close(fd) != 0 && ok) {
+            ok = false;
+            saved = errno;
+        }
+        if (ok)
+            out->kind = PRINT_OUT_PRINTED; /* a file is not a printer: written is printed */
+        else
+            fail(out, "file", "write to printer file %s failed: %s", d->target, strerror(saved));
+    }
+    explicit_bzero(job, n);
+    free(job);
+}
+
+static void dev_print(printer *p, const raster *r, print_outcome *out)
+{
+    dev_printer *d = (dev_printer *)p;
+    *out = (print_outcome){.kind = PRINT_OUT_FAILED};
+    char err[200] = "";
+    switch (d->kind) {
+    case KIND_FILE:
+        print_file(d, r, out);
+        break;
+    case KIND_PNG:
+        if (raster_write_png(r, d->target, err, sizeof err))
+            out->kind = PRINT_OUT_PRINTED;
+        else
+            fail(out, "file", "%s%s", err, "");
+        break;
+    case KIND_USB:
+    case KIND_TCP:
+        print_stream(d, r, out);
+        break;
+    }
+}
+
+static void dev_destroy(printer *p)
 {
     free(p);
 }
 
-printer *printer_file_new(const char *path)
+static printer *make(printer_kind kind, const char *target, const printer_options *o)
 {
-    file_printer *f = calloc(1, sizeof *f);
-    if (!f)
+    dev_printer *d = calloc(1, sizeof *d);
+    if (!d)
         return NULL;
-    snprintf(f->path, sizeof f->path, "%s", path);
-    f->base.print = file_print;
-    f->base.destroy = file_destroy;
-    /* text mode, code page PC858: Dutch and English only (Turkish and Polish letters, Arabic
-     * and Cyrillic are not in it); the raster slip of the slip issue prints every language */
-    f->base.languages = 1u << LANG_NL | 1u << LANG_EN;
-    return &f->base;
+    d->kind = kind;
+    d->o = *o;
+    snprintf(d->target, sizeof d->target, "%s", target);
+    d->base.print = dev_print;
+    d->base.destroy = dev_destroy;
+    return &d->base;
+}
+
+printer *printer_file_new(const char *path, const printer_options *o)
+{
+    return make(KIND_FILE, path, o);
+}
+
+printer *printer_png_new(const char *path, const printer_options *o)
+{
+    return make(KIND_PNG, path, o);
+}
+
+printer *printer_usb_new(const char *device, const printer_options *o)
+{
+    return make(KIND_USB, device, o);
+}
+
+printer *printer_tcp_new(const char *address, const printer_options *o)
+{
+    return make(KIND_TCP, address, o);
 }

@@ -40,7 +40,9 @@ void config_defaults(loket_config *cfg)
     snprintf(cfg->municipality_website, sizeof cfg->municipality_website, "www.utrecht.nl");
     snprintf(cfg->municipality_visit, sizeof cfg->municipality_visit,
              "Stadskantoor, Stadsplateau 1, Utrecht");
+    cfg->kiosk_number = 1;
     snprintf(cfg->printer_backend, sizeof cfg->printer_backend, "file");
+    printer_options_defaults(&cfg->printer);
     snprintf(cfg->handoff_backend, sizeof cfg->handoff_backend, "sim");
 }
 
@@ -110,6 +112,14 @@ bool config_set(loket_config *cfg, const char *section, const char *key, const c
 #define STR(field) set_str(cfg->field, sizeof cfg->field, v, err, errcap)
     if (IS("kiosk", "id"))
         return STR(kiosk_id);
+    if (IS("kiosk", "number")) {
+        if (!set_long(&n, v, 1, 999, err, errcap))
+            return false;
+        cfg->kiosk_number = (int)n;
+        return true;
+    }
+    if (IS("kiosk", "logo"))
+        return STR(logo);
     if (IS("kiosk", "site_name"))
         return STR(site_name);
     if (IS("kiosk", "data_dir"))
@@ -194,14 +204,67 @@ bool config_set(loket_config *cfg, const char *section, const char *key, const c
     if (IS("municipality", "visit"))
         return STR(municipality_visit);
     if (IS("printer", "backend")) {
-        if (strcmp(v, "file") && strcmp(v, "none")) {
-            snprintf(err, errcap, "'%s' is not a printer backend (file, none)", v);
+        if (strcmp(v, "usb") && strcmp(v, "tcp") && strcmp(v, "file") && strcmp(v, "png") &&
+            strcmp(v, "none")) {
+            snprintf(err, errcap, "'%s' is not a printer backend (usb, tcp, file, png, none)", v);
             return false;
         }
         return STR(printer_backend);
     }
     if (IS("printer", "path"))
         return STR(printer_path);
+    if (IS("printer", "device"))
+        return STR(printer_device);
+    if (IS("printer", "preview"))
+        return STR(printer_preview);
+    if (IS("printer", "width_dots")) {
+        if (!set_long(&n, v, 256, 2048, err, errcap))
+            return false;
+        if (n % 8) {
+            snprintf(err, errcap, "a multiple of 8 (576, 512 or 384)");
+            return false;
+        }
+        cfg->printer.width_dots = (int)n;
+        return true;
+    }
+    if (IS("printer", "dpi")) {
+        if (!set_long(&n, v, 100, 600, err, errcap))
+            return false;
+        cfg->printer.dpi = (int)n;
+        return true;
+    }
+    if (IS("printer", "raster")) {
+        if (strcmp(v, "gs_v_0") && strcmp(v, "gs_l")) {
+            snprintf(err, errcap, "'%s' is not gs_v_0 or gs_l", v);
+            return false;
+        }
+        cfg->printer.gs_l = v[3] == 'l';
+        return true;
+    }
+    if (IS("printer", "cut")) {
+        if (strcmp(v, "full") && strcmp(v, "partial") && strcmp(v, "none")) {
+            snprintf(err, errcap, "'%s' is not full, partial or none", v);
+            return false;
+        }
+        cfg->printer.cut = v[0] == 'f'   ? PRINTER_CUT_FULL
+                           : v[0] == 'p' ? PRINTER_CUT_PARTIAL
+                                         : PRINTER_CUT_NONE;
+        return true;
+    }
+    if (IS("printer", "feed_mm")) {
+        if (!set_long(&n, v, 0, 50, err, errcap))
+            return false;
+        cfg->printer.feed_dots = (int)((double)n * cfg->printer.dpi / 25.4 + 0.5);
+        return true;
+    }
+    if (IS("printer", "status"))
+        return set_bool(&cfg->printer.status, v, err, errcap);
+    if (IS("printer", "timeout_s")) {
+        if (!set_long(&n, v, 2, 120, err, errcap))
+            return false;
+        cfg->printer.timeout_ms = (int)n * 1000;
+        return true;
+    }
     if (IS("handoff", "backend")) {
         if (strcmp(v, "sim")) {
             snprintf(err, errcap, "'%s' is not a hand-off backend (sim)", v);
@@ -258,10 +321,30 @@ void config_set_orientation(loket_config *cfg, bool landscape)
 
 bool config_finish(loket_config *cfg, char *err, size_t errcap)
 {
+    if ((!strcmp(cfg->printer_backend, "usb") || !strcmp(cfg->printer_backend, "tcp")) &&
+        !cfg->printer_device[0]) {
+        snprintf(err, errcap, "printer.backend = %s needs printer.device (%s)",
+                 cfg->printer_backend,
+                 cfg->printer_backend[0] == 'u' ? "/dev/usb/lp0" : "host:9100");
+        return false;
+    }
+    bool png = !strcmp(cfg->printer_backend, "png");
     if (!cfg->printer_path[0]) {
-        int n =
-            snprintf(cfg->printer_path, sizeof cfg->printer_path, "%s/printer.out", cfg->data_dir);
+        int n = snprintf(cfg->printer_path, sizeof cfg->printer_path, "%s/%s", cfg->data_dir,
+                         png ? "slip.png" : "printer.out");
         if (n < 0 || (size_t)n >= sizeof cfg->printer_path) {
+            snprintf(err, errcap, "data_dir is too long");
+            return false;
+        }
+    }
+    /* The simulated printer (a file) also shows the slip as a picture; a real printer's slips
+     * are not kept on disk unless a technician asks (they are personal). */
+    if (!strcmp(cfg->printer_preview, "none")) {
+        cfg->printer_preview[0] = '\0';
+    } else if (!cfg->printer_preview[0] && !strcmp(cfg->printer_backend, "file")) {
+        int n = snprintf(cfg->printer_preview, sizeof cfg->printer_preview, "%s/slip-preview.png",
+                         cfg->data_dir);
+        if (n < 0 || (size_t)n >= sizeof cfg->printer_preview) {
             snprintf(err, errcap, "data_dir is too long");
             return false;
         }

@@ -7,11 +7,14 @@
 #include <stddef.h>
 
 #include "core/session.h"
+#include "print/print.h"
 
 #define CONFIG_PATH_MAX 1024
 
 typedef struct {
     char kiosk_id[64];
+    int kiosk_number; /* 1-999, unique in the fleet: the first digits of reference numbers */
+    char logo[CONFIG_PATH_MAX]; /* the site's logo on the slip (PNG or SVG), "" for none */
     char site_name[128];
     char data_dir[CONFIG_PATH_MAX];
     char content_dir[CONFIG_PATH_MAX];
@@ -33,8 +36,11 @@ typedef struct {
     char municipality_website[128];
     char municipality_visit[256];
 
-    char printer_backend[16]; /* file | none */
-    char printer_path[CONFIG_PATH_MAX];
+    char printer_backend[16];              /* usb | tcp | file | png | none */
+    char printer_path[CONFIG_PATH_MAX];    /* file, png: where the slip goes */
+    char printer_device[CONFIG_PATH_MAX];  /* usb: /dev/usb/lp0; tcp: host:port */
+    char printer_preview[CONFIG_PATH_MAX]; /* a PNG of every slip too ("" for none) */
+    printer_options printer;
     char handoff_backend[16]; /* sim */
 } loket_config;
 

@@ -5,7 +5,11 @@
  * with enough contrast, nothing off screen, the help button everywhere, screenshots that match
  * the render log, and nothing personal left behind.
  *
- * usage: test_ui LOKET SCRIPTS_DIR OUT_DIR */
+ * The printed slip is checked independently of the kiosk's printer code: the ESC/POS bytes are
+ * decoded back to a bitmap (tests/support/escpos_decode), its QR code is read with zbarimg, and
+ * a fake network printer (tests/support/fake_printer) answers status questions.
+ *
+ * usage: test_ui LOKET SCRIPTS_DIR OUT_DIR FAKE_PRINTER */
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -20,8 +24,11 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include <cmocka.h>
+#include <signal.h>
 
-static const char *LOKET, *SCRIPTS, *OUT;
+#include "escpos_decode.h"
+
+static const char *LOKET, *SCRIPTS, *OUT, *FAKE_PRINTER;
 
 /* ---- render log ---- */
 
@@ -428,17 +435,167 @@ static void visited_in_order(const rlog *L, const char *const *screens, int n)
     assert_int_equal(at, n);
 }
 
+/* ---- the printed slip ---- */
+
+typedef struct {
+    int x, y, w, h;
+    char text[512];
+} slip_el;
+
+/* The n-th slip element of `kind` (in the render log) whose text contains `needle`. */
+static bool slip_find(const run *r, const char *kind, const char *needle, int n, slip_el *out)
+{
+    FILE *f = fopen(r->log, "r");
+    assert_non_null(f);
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        char k[32];
+        slip_el e = {0};
+        if (sscanf(line, "slip\t%31[^\t]\t%d\t%d\t%d\t%d\t%511[^\n]", k, &e.x, &e.y, &e.w, &e.h,
+                   e.text) < 5 ||
+            strcmp(k, kind) != 0 || (needle && !strstr(e.text, needle)))
+            continue;
+        if (n-- == 0) {
+            *out = e;
+            found = true;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+typedef struct {
+    int width, height, margin;
+    char reference[16]; /* the bare digits printed */
+} slip_seen;
+
+/* The slip the kiosk printed to its printer file: well-formed ESC/POS, the configured width,
+ * nothing in the margins, the QR code readable (zbarimg) with the reference number in it, and
+ * a PNG preview of the same size. */
+static void check_slip(const run *r, const char *printer_file, int width, slip_seen *seen)
+{
+    memset(seen, 0, sizeof *seen);
+    size_t n;
+    char *b = slurp(printer_file, &n);
+    assert_non_null(b);
+    escpos_page pg;
+    bool ok = escpos_decode((const unsigned char *)b, n, &pg);
+    if (!ok)
+        fprintf(stderr, "%s: %s\n", printer_file, pg.error);
+    assert_true(ok);
+    assert_int_equal(pg.width, width);
+    assert_int_equal(pg.text_bytes, 0); /* a raster: no printer fonts involved */
+    assert_true(pg.inits >= 1);
+    assert_int_equal(pg.cuts, pg.inits);
+    /* the render log's page line: width, height, margin */
+    FILE *f = fopen(r->log, "r");
+    char line[4096];
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "slip\tpage\t", 10))
+            sscanf(line + 10, "%d\t%d\t%d", &seen->width, &seen->height, &seen->margin);
+    fclose(f);
+    assert_int_equal(seen->width, width);
+    assert_true(seen->margin >= 8);
+    /* nothing beyond the margins, and ink on the page */
+    long ink = 0;
+    for (int y = 0; y < pg.height; y++)
+        for (int x = 0; x < pg.width; x++) {
+            int v = pg.px[(size_t)y * (size_t)pg.width + (size_t)x];
+            ink += v;
+            if (v && (x < seen->margin || x >= width - seen->margin)) {
+                fprintf(stderr, "ink at %d,%d: in the margin\n", x, y);
+                fail();
+            }
+        }
+    assert_true(ink > 10000);
+    /* the QR code, read by an independent reader */
+    char pbm[1200], cmd[2600], out[256] = "";
+    snprintf(pbm, sizeof pbm, "%s/slip.pbm", r->dir);
+    assert_true(escpos_write_pbm(&pg, pbm));
+    escpos_page_free(&pg);
+    snprintf(cmd, sizeof cmd, "zbarimg --raw -q '%s'", pbm);
+    FILE *z = popen(cmd, "r");
+    assert_non_null(z);
+    if (!fgets(out, sizeof out, z))
+        out[0] = '\0';
+    pclose(z);
+    out[strcspn(out, "\r\n")] = '\0';
+    if (strncmp(out, "LOKET:", 6) != 0 || strlen(out) != 16) {
+        fprintf(stderr, "QR code on the slip reads '%s'\n", out);
+        fail();
+    }
+    snprintf(seen->reference, sizeof seen->reference, "%s", out + 6);
+    /* the number printed large is the one in the QR code */
+    slip_el ref;
+    assert_true(slip_find(r, "reference", NULL, 0, &ref));
+    char digits[16] = "";
+    size_t k = 0;
+    for (const char *c = ref.text; *c && k < 15; c++)
+        if (*c >= '0' && *c <= '9')
+            digits[k++] = *c;
+    assert_string_equal(digits, seen->reference);
+    /* the preview */
+    char png[1200];
+    snprintf(png, sizeof png, "%s/slip-preview.png", r->data);
+    SDL_Surface *s = IMG_Load(png);
+    assert_non_null(s);
+    assert_int_equal(s->w, width);
+    assert_int_equal(s->h, seen->height);
+    SDL_FreeSurface(s);
+}
+
+/* A fake network printer answering status questions as `mode` says. */
+typedef struct {
+    pid_t pid;
+    int port;
+    char received[1200];
+} fake_printer;
+
+static void fake_printer_start(fake_printer *f, const char *mode, const char *dir)
+{
+    char ready[1200];
+    snprintf(ready, sizeof ready, "%s/fake-port", dir);
+    snprintf(f->received, sizeof f->received, "%s/fake-received.bin", dir);
+    unlink(ready);
+    f->pid = fork();
+    assert_true(f->pid >= 0);
+    if (f->pid == 0) {
+        execl(FAKE_PRINTER, FAKE_PRINTER, "0", mode, f->received, ready, (char *)NULL);
+        _exit(127);
+    }
+    f->port = 0;
+    for (int i = 0; i < 500 && f->port <= 0; i++) {
+        FILE *p = fopen(ready, "r");
+        if (p) {
+            if (fscanf(p, "%d", &f->port) != 1)
+                f->port = 0;
+            fclose(p);
+        }
+        if (f->port <= 0)
+            usleep(10000);
+    }
+    assert_true(f->port > 0);
+}
+
+static void fake_printer_stop(fake_printer *f)
+{
+    kill(f->pid, SIGTERM);
+    waitpid(f->pid, NULL, 0);
+}
+
 #include "journeys.inc"
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: test_ui LOKET SCRIPTS_DIR OUT_DIR\n");
+    if (argc != 5) {
+        fprintf(stderr, "usage: test_ui LOKET SCRIPTS_DIR OUT_DIR FAKE_PRINTER\n");
         return 2;
     }
     LOKET = argv[1];
     SCRIPTS = argv[2];
     OUT = argv[3];
+    FAKE_PRINTER = argv[4];
     mkdir(OUT, 0755);
     IMG_Init(IMG_INIT_PNG);
     int rc = run_journeys();

@@ -58,7 +58,8 @@ static void config_errors_name_the_line(void **state)
         {"[session]\nmax_extensions = 3\n", ":2: at least 10 (or 0 for no limit)"},
         {"[kiosk]\nlanguages = en\n", ":2: languages must include nl"},
         {"[kiosk]\nlanguages = nl,fr\n", ":2: unknown language 'fr'"},
-        {"[printer]\nbackend = laser\n", ":2: 'laser' is not a printer backend"},
+        {"[printer]\nbackend = laser\n",
+         ":2: 'laser' is not a printer backend (usb, tcp, file, png, none)"},
         {"[kiosk\nid = x\n", ":1: "},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -78,76 +79,6 @@ static void config_errors_name_the_line(void **state)
     char err[256];
     assert_false(config_load_file(&c, "/nonexistent/loket.ini", err, sizeof err));
     assert_non_null(strstr(err, "cannot open"));
-}
-
-static void escpos_slip_bytes(void **state)
-{
-    (void)state;
-    static slip s;
-    memset(&s, 0, sizeof s);
-    s.n = 4;
-    s.lines[0].style = SLIP_TITLE;
-    snprintf(s.lines[0].text, SLIP_LINE_MAX, "Ik ga verhuizen");
-    s.lines[1].style = SLIP_HEADING;
-    snprintf(s.lines[1].text, SLIP_LINE_MAX, "Gemeente");
-    s.lines[2].style = SLIP_TEXT;
-    snprintf(s.lines[2].text, SLIP_LINE_MAX,
-             "Doe dit vóór 3 januari 2027. Dit is een lange regel die over meer dan "
-             "achtenveertig tekens gaat en dus moet worden afgebroken.");
-    s.lines[3].style = SLIP_RULE;
-    unsigned char out[4096];
-    size_t n = escpos_text_render(&s, 48, out, sizeof out);
-    assert_true(n > 0);
-    /* ESC @ (initialise), ESC t 19 (PC858) first; feed and cut last */
-    assert_memory_equal(out, "\x1b@\x1bt\x13", 5);
-    assert_memory_equal(out + n - 4, "\x1dV\x42\x00", 4);
-    /* double size title, bold heading */
-    assert_non_null(memmem(out, n, "\x1d!\x11Ik ga verhuizen\n\x1d!\x00", 21));
-    assert_non_null(memmem(out, n,
-                           "\x1b"
-                           "E\x01Gemeente\n\x1b"
-                           "E\x00",
-                           15));
-    /* "vóór": ó is 0xA2 in PC858 */
-    assert_non_null(memmem(out, n, "v\xa2\xa2r", 4));
-    /* no line longer than 48 columns */
-    size_t col = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (out[i] == '\n')
-            col = 0;
-        else if (out[i] >= 0x20)
-            assert_true(++col <= 48 + 8); /* +8: control bytes counted as printable */
-    }
-    /* too small a buffer: nothing half */
-    assert_int_equal(escpos_text_render(&s, 48, out, 40), 0);
-}
-
-static void file_printer_appends_and_reports_errors(void **state)
-{
-    (void)state;
-    static slip s;
-    memset(&s, 0, sizeof s);
-    s.n = 1;
-    snprintf(s.lines[0].text, SLIP_LINE_MAX, "Hallo");
-    char path[] = "/tmp/loket-printer-XXXXXX";
-    int fd = mkstemp(path);
-    close(fd);
-    printer *p = printer_file_new(path);
-    char err[160];
-    assert_true(p->print(p, &s, err, sizeof err));
-    assert_true(p->print(p, &s, err, sizeof err));
-    FILE *f = fopen(path, "rb");
-    char buf[256];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    assert_non_null(memmem(buf, n, "Hallo", 5));
-    assert_non_null(memmem((char *)memmem(buf, n, "Hallo", 5) + 5, n - 5, "Hallo", 5));
-    p->destroy(p);
-    unlink(path);
-    p = printer_file_new("/nonexistent/folder/printer.out");
-    assert_false(p->print(p, &s, err, sizeof err));
-    assert_non_null(strstr(err, "cannot open printer file"));
-    p->destroy(p);
 }
 
 static void sim_handoff_delivers_and_fails_on_request(void **state)
@@ -200,8 +131,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(config_reads_ini),
         cmocka_unit_test(config_errors_name_the_line),
-        cmocka_unit_test(escpos_slip_bytes),
-        cmocka_unit_test(file_printer_appends_and_reports_errors),
         cmocka_unit_test(sim_handoff_delivers_and_fails_on_request),
         cmocka_unit_test(worker_runs_jobs_in_order),
     };
