@@ -249,9 +249,9 @@ static int text_px(const page *p, slip_style st)
     case SLIP_HEADING:
         return D(p, 30);
     case SLIP_SMALL:
-        return D(p, 23);
+        return D(p, 22);
     default:
-        return D(p, 26);
+        return D(p, 25);
     }
 }
 
@@ -267,7 +267,8 @@ static void draw_reference(page *p, const slip *s)
     int full = q ? (q->width + 2 * QR_QUIET) * (mod < 3 ? 3 : mod) : 0;
     if (q)
         QRcode_free(q);
-    bool beside = full > 0 && full < inner / 2;
+    /* beside the number when the text keeps room for about 24 characters a line */
+    bool beside = full > 0 && inner - full - D(p, 8) >= D(p, 330);
     int textw = beside ? inner - full - D(p, 8) : inner;
     int tx = p->margin + (beside && p->rtl ? full + D(p, 8) : 0);
     draw_line(p, D(p, 26), true, s->reference_label, tx, textw, false, "reference-label");

@@ -26,20 +26,20 @@ static void add(slip *s, slip_style style, bool dutch, const char *fmt, ...)
     s->n++;
 }
 
-/* A content text: its Dutch version first when the slip is in another language and differs. */
+/* A content text: the title and each task get their Dutch version first when the slip is in
+ * another language (one line a desk employee can read; the details stay in the citizen's
+ * language, or the slip would be twice as long). */
 static void add_text(slip *s, slip_style style, const ltext *t, lang_id L, const char *prefix)
 {
     const char *own = ltext_get(t, L), *nl = ltext_get(t, LANG_NL);
-    if (L != LANG_NL && strcmp(own, nl) != 0)
+    if (L != LANG_NL && (style == SLIP_TITLE || style == SLIP_ITEM) && strcmp(own, nl) != 0)
         add(s, style, true, "%s%s", prefix, nl);
     add(s, style, false, "%s%s", prefix, own);
 }
 
-/* A screen text (gettext): Dutch first when the slip is in another language. */
+/* A screen text (gettext) in the citizen's language. */
 static void add_tr(slip *s, slip_style style, lang_id L, const char *msgid)
 {
-    if (L != LANG_NL && strcmp(tr(L, msgid), msgid) != 0)
-        add(s, style, true, "%s", msgid);
     add(s, style, false, "%s", tr(L, msgid));
 }
 
@@ -84,14 +84,8 @@ void slip_compose(const content *c, const journey *j, const slip_site *site, sli
             add_text(out, SLIP_ITEM, &t->text, L, "");
             int first = out->n;
             phrase_deadline(L, e, it, buf, sizeof buf);
-            if (buf[0]) {
-                if (L != LANG_NL) {
-                    phrase_deadline(LANG_NL, e, it, nl, sizeof nl);
-                    if (strcmp(nl, buf) != 0)
-                        add(out, SLIP_SMALL, true, "%s", nl);
-                }
+            if (buf[0])
                 add(out, SLIP_TEXT, false, "%s", buf);
-            }
             if (ltext_present(&t->how))
                 add_text(out, SLIP_SMALL, &t->how, L, "");
             for (int k = first; k < out->n; k++)
