@@ -33,15 +33,10 @@ void screen_next_step(layout *L)
         y += lh + nh + 2 * th->pad + th->gap;
     }
     int h = th->btn_h * 5 / 4;
-    /* a printer that cannot print the citizen's language prints the slip in Dutch: say so
-     * before, so nobody is surprised by a paper they cannot read */
-    bool in_dutch = session_slip_in_dutch(s);
     if (s->data.print != PRINT_UNAVAILABLE) {
         const char *label = s->data.print == PRINT_DONE || s->data.print == PRINT_UNCONFIRMED
-                                ? (in_dutch ? tr(lang, "Nog een keer printen (in het Nederlands)")
-                                            : tr(lang, "Nog een keer printen"))
-                                : (in_dutch ? tr(lang, "Print mijn overzicht (in het Nederlands)")
-                                            : tr(lang, "Print mijn overzicht"));
+                                ? tr(lang, "Nog een keer printen")
+                                : tr(lang, "Print mijn overzicht");
         int bh = layout_text_height(L, a.w - 2 * th->pad - th->btn_h, th->px_body, true, label) +
                  2 * th->gap;
         if (bh < h)
@@ -56,11 +51,7 @@ void screen_next_step(layout *L)
         status = tr(lang, "Uw overzicht wordt nu geprint. Een ogenblik.");
         break;
     case PRINT_DONE:
-        status = s->data.print_dutch
-                     ? tr(lang, "Uw overzicht is geprint, in het Nederlands: deze printer kan uw "
-                                "taal nog niet printen. Neem het papier uit de printer. Een "
-                                "medewerker kan het met u lezen.")
-                     : tr(lang, "Uw overzicht is geprint. Neem het papier uit de printer.");
+        status = tr(lang, "Uw overzicht is geprint. Neem het papier uit de printer.");
         break;
     case PRINT_UNCONFIRMED:
         status = s->data.j.reference[0]

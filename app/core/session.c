@@ -26,7 +26,6 @@ void session_config_defaults(session_config *cfg)
     cfg->languages = (1u << LANG_NL) | (1u << LANG_EN);
     cfg->default_lang = LANG_NL;
     cfg->has_printer = true;
-    cfg->slip_languages = 0xffffffffu;
 }
 
 void effects_wipe(effects *e)
@@ -339,9 +338,6 @@ void session_apply(session *s, const action *a, effects *out)
             s->data.print_request = s->next_request++;
             effect fx = {
                 .kind = EFFECT_PRINT, .request = s->data.print_request, .journey = snapshot(s)};
-            s->data.print_dutch = session_slip_in_dutch(s);
-            if (s->data.print_dutch)
-                fx.journey.lang = LANG_NL;
             push(out, fx);
         }
         break;
@@ -445,9 +441,4 @@ uint32_t session_next_timer_ms(const session *s)
     } else
         due = s->last_input_ms + s->cfg.idle_ms;
     return due <= s->now_ms ? 0 : (uint32_t)(due - s->now_ms);
-}
-
-bool session_slip_in_dutch(const session *s)
-{
-    return !(s->cfg.slip_languages & (1u << s->data.j.lang));
 }

@@ -121,8 +121,7 @@ typedef struct {
     uint32_t goodbye_ms; /* goodbye screen, then welcome (default 15 s) */
     uint32_t languages;  /* bit per lang_id offered */
     lang_id default_lang;
-    bool has_printer;        /* false: the screen offers help instead of printing */
-    uint32_t slip_languages; /* languages the printer can print; others print in Dutch */
+    bool has_printer; /* false: the screen offers help instead of printing */
 } session_config;
 
 void session_config_defaults(session_config *cfg);
@@ -142,7 +141,6 @@ typedef struct {
     uint32_t handoff_request;
     print_status print;
     uint32_t print_request;
-    bool print_dutch;     /* the slip is (being) printed in Dutch: the printer lacks the language */
     bool reference_asked; /* EFFECT_REFERENCE sent, answer pending or given */
 } session_data;
 
@@ -173,8 +171,6 @@ uint32_t session_next_timer_ms(const session *s);
 int session_warning_seconds_left(const session *s);
 /* The current life event, or NULL. */
 const life_event *session_event(const session *s);
-/* The printer cannot print the citizen's current language: a slip now would be in Dutch. */
-bool session_slip_in_dutch(const session *s);
 /* True when session_data holds nothing of a citizen (all zero but the "none" markers). */
 bool session_is_wiped(const session *s);
 

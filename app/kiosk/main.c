@@ -617,8 +617,6 @@ int main(int argc, char **argv)
     else if (!strcmp(pb, "tcp"))
         k->printer = printer_tcp_new(k->cfg.printer_device, &k->cfg.printer);
     k->cfg.session.has_printer = k->printer != NULL;
-    /* the slip is drawn by the kiosk: every language the screen has, the printer has */
-    k->cfg.session.slip_languages = k->printer ? (1u << LANG_COUNT) - 1 : 0;
     k->handoff = handoff_sim_new();
 
     civil_date fixed_date = {2026, 11, 28};

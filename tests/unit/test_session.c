@@ -178,33 +178,6 @@ static void no_printer_means_no_print(void **state)
 
 /* A printer that cannot print the citizen's language gets the slip in Dutch, and the state
  * says so (the screen tells the citizen before and after). */
-static void slip_in_dutch_when_the_printer_lacks_the_language(void **state)
-{
-    (void)state;
-    session s;
-    session_config cfg;
-    session_config_defaults(&cfg);
-    cfg.languages |= 1u << LANG_AR;
-    cfg.slip_languages = 1u << LANG_NL | 1u << LANG_EN;
-    session_init(&s, C, &cfg, 0, TODAY);
-    act_k(&s, ACT_START, 0);
-    act_k(&s, ACT_SET_LANG, LANG_EN);
-    act_k(&s, ACT_CHOOSE_EVENT, EV_JOB);
-    act_k(&s, ACT_ANSWER, YESNO_YES);
-    act_k(&s, ACT_TO_NEXT_STEP, 0);
-    act_k(&s, ACT_PRINT, 0);
-    assert_true(has_effect(EFFECT_PRINT));
-    assert_int_equal(FX.items[0].journey.lang, LANG_EN); /* English: printed as it is */
-    assert_false(s.data.print_dutch);
-    act(&s, (action){.kind = ACT_PRINT_RESULT, .arg = (int)FX.items[0].request, .ok = true});
-    act_k(&s, ACT_SET_LANG, LANG_AR);
-    act_k(&s, ACT_PRINT, 0);
-    assert_true(has_effect(EFFECT_PRINT));
-    assert_int_equal(FX.items[0].journey.lang, LANG_NL);
-    assert_true(s.data.print_dutch);
-    assert_int_equal(s.data.j.lang, LANG_AR); /* the screen stays Arabic */
-}
-
 static void back_from_every_screen(void **state)
 {
     (void)state;
@@ -527,7 +500,6 @@ int main(void)
         cmocka_unit_test(goodbye_in_the_citizens_language),
         cmocka_unit_test(skipped_question_and_failed_print),
         cmocka_unit_test(no_printer_means_no_print),
-        cmocka_unit_test(slip_in_dutch_when_the_printer_lacks_the_language),
         cmocka_unit_test(back_from_every_screen),
         cmocka_unit_test(changed_answer_forgets_later_ones),
         cmocka_unit_test(date_picker_months_are_bounded),
