@@ -15,12 +15,23 @@ static void add(slip *s, slip_style style, bool dutch, const char *fmt, ...)
     ;
 static void add(slip *s, slip_style style, bool dutch, const char *fmt, ...)
 {
-    if (s->n >= SLIP_MAX_LINES)
+    if (s->n >= SLIP_MAX_LINES) {
+        s->lost++;
         return;
+    }
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s->lines[s->n].text, SLIP_LINE_MAX, fmt, ap);
+    int len = vsnprintf(s->lines[s->n].text, SLIP_LINE_MAX, fmt, ap);
     va_end(ap);
+    if (len >= SLIP_LINE_MAX) {
+        /* never half a character: drop the last (perhaps partial) UTF-8 sequence */
+        char *t = s->lines[s->n].text;
+        size_t n = SLIP_LINE_MAX - 2;
+        while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+            n--;
+        t[n] = '\0';
+        s->lost++;
+    }
     s->lines[s->n].style = style;
     s->lines[s->n].dutch = dutch;
     s->n++;

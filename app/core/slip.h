@@ -14,7 +14,7 @@
 #include "core/session.h"
 
 #define SLIP_MAX_LINES 240
-#define SLIP_LINE_MAX 320
+#define SLIP_LINE_MAX 2048 /* bytes: a 400-character explanation in Arabic or Ukrainian fits */
 /* The QR code's payload: "LOKET:" and the reference number's ten digits, e.g.
  * "LOKET:0120000427" (QR alphanumeric mode; a USB scanner types it like a keyboard). */
 #define SLIP_QR_PREFIX "LOKET:"
@@ -37,6 +37,7 @@ typedef struct {
     char reference_hint[SLIP_LINE_MAX];
     char qr[32];   /* QR payload, "" without a reference */
     char icon[32]; /* the life event's pictogram, "" for none */
+    int lost; /* lines or parts of lines that did not fit (0 for all shipped content) */
     int n;
     struct {
         slip_style style;

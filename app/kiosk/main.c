@@ -168,6 +168,9 @@ static void run_effects(kiosk *k, effects *fx)
                 slip_site site = {k->cfg.site_name, when, k->cfg.municipality_name,
                                   k->cfg.municipality_phone};
                 slip_compose(k->content, &e->journey, &site, sl);
+                if (sl->lost)
+                    log_msg(LOG_WARN, "print", "slip %u: %d text(s) did not fit and were cut",
+                            e->request, sl->lost);
                 ok = slip_render(k->slips, sl, k->cfg.printer.width_dots, k->cfg.printer.dpi, &pj.r,
                                  k->render_log, err, sizeof err);
                 if (!ok)

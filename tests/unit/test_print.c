@@ -3,7 +3,7 @@
  * backends against a fake network printer (tests/support/fake_printer) and a pseudo-terminal
  * standing in for a USB printer.
  *
- * usage: test_print FAKE_PRINTER_BINARY */
+ * usage: test_print FAKE_PRINTER_BINARY CONTENT_DIR */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -21,12 +21,16 @@
 
 #include <cmocka.h>
 
+#include "content/content.h"
+#include "content/flow.h"
+#include "core/i18n.h"
 #include "core/refnum.h"
+#include "core/slip.h"
 #include "escpos_decode.h"
 #include "print/print.h"
 #include "sys/refseq.h"
 
-static const char *FAKE_PRINTER;
+static const char *FAKE_PRINTER, *CONTENT_DIR;
 
 /* ---- reference numbers ---- */
 
@@ -137,6 +141,126 @@ static void sequence_never_repeats_and_survives_restarts(void **state)
     /* a folder that cannot be written: an error, not a number */
     assert_false(refseq_next("/nonexistent/folder", &c, err, sizeof err));
     assert_non_null(strstr(err, "/nonexistent/folder"));
+}
+
+/* ---- the slip's content ---- */
+
+static bool valid_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int n = *p < 0x80             ? 0
+                : (*p & 0xE0) == 0xC0 ? 1
+                : (*p & 0xF0) == 0xE0 ? 2
+                : (*p & 0xF8) == 0xF0 ? 3
+                                      : -1;
+        if (n < 0)
+            return false;
+        p++;
+        for (int i = 0; i < n; i++, p++)
+            if ((*p & 0xC0) != 0x80)
+                return false;
+    }
+    return true;
+}
+
+typedef struct {
+    const content *c;
+    int paths, lines_max;
+    slip *s;
+} walk;
+
+static void compose_all_langs(walk *w, const journey *base)
+{
+    slip_site site = {"Informatiepunt Digitale Overheid", "28 november 2026, 10:42",
+                      "Gemeente Utrecht", "14 030"};
+    for (int l = 0; l < LANG_COUNT; l++) {
+        journey j = *base;
+        j.lang = (lang_id)l;
+        slip_compose(w->c, &j, &site, w->s);
+        if (w->s->lost) {
+            fprintf(stderr, "event %s, %s: %d text(s) did not fit\n", w->c->events[j.event].id,
+                    lang_get((lang_id)l)->code, w->s->lost);
+            fail();
+        }
+        for (int i = 0; i < w->s->n; i++)
+            assert_true(valid_utf8(w->s->lines[i].text));
+        if (w->s->n > w->lines_max)
+            w->lines_max = w->s->n;
+        assert_true(refnum_valid(w->s->reference, NULL));
+        assert_string_equal(w->s->qr + strlen(SLIP_QR_PREFIX), j.reference);
+    }
+    w->paths++;
+}
+
+/* Every path through the questions (the flow), every option, up to a bound per event. */
+static void walk_answers(walk *w, journey *j, int from)
+{
+    const life_event *e = &w->c->events[j->event];
+    int q = flow_next_question(e, j->answers, from);
+    if (q >= e->n_questions || w->paths > 4000) {
+        compose_all_langs(w, j);
+        return;
+    }
+    int n = question_n_options(&e->questions[q]);
+    for (int o = 0; o < n; o++) {
+        j->answers[q] = o;
+        if (e->questions[q].kind == QUESTION_DATE)
+            j->dates[q] = o == DATE_KNOWN ? (civil_date){2026, 12, 15} : (civil_date){0, 0, 0};
+        walk_answers(w, j, q + 1);
+        j->answers[q] = -1;
+    }
+}
+
+/* Every slip the shipped content can produce, in every language, fits: nothing cut off. */
+static void every_slip_of_the_content_fits(void **state)
+{
+    (void)state;
+    content_diag d = {0};
+    content *c = content_load_dir(CONTENT_DIR, &d);
+    assert_non_null(c);
+    walk w = {.c = c, .s = malloc(sizeof(slip))};
+    int total = 0;
+    for (int ev = 0; ev < c->n_events; ev++) {
+        journey j = {.event = ev, .today = {2026, 11, 28}};
+        for (int i = 0; i < CONTENT_MAX_QUESTIONS; i++)
+            j.answers[i] = -1;
+        assert_true(refnum_make(7, 1000 + (uint32_t)ev, j.reference));
+        w.paths = 0;
+        walk_answers(&w, &j, 0);
+        total += w.paths;
+    }
+    fprintf(stderr, "%d answer paths x %d languages composed; longest slip %d lines\n", total,
+            LANG_COUNT, w.lines_max);
+    assert_true(total > 100);
+    assert_true(w.lines_max < SLIP_MAX_LINES);
+
+    /* a text longer than a line can hold is cut at a character, and counted */
+    size_t big = SLIP_LINE_MAX * 2;
+    char *arabic = malloc(big + 1);
+    for (size_t i = 0; i + 1 < big; i += 2)
+        memcpy(arabic + i, "\xd8\xa8", 2); /* ب */
+    arabic[big] = '\0';
+    life_event *e = &c->events[0];
+    const char *saved = e->title.s[LANG_AR];
+    e->title.s[LANG_AR] = arabic;
+    journey j = {.event = 0, .lang = LANG_AR, .today = {2026, 11, 28}};
+    for (int i = 0; i < CONTENT_MAX_QUESTIONS; i++)
+        j.answers[i] = -1;
+    slip_site site = {"x", "y", NULL, NULL};
+    slip_compose(c, &j, &site, w.s);
+    assert_true(w.s->lost >= 1);
+    for (int i = 0; i < w.s->n; i++) {
+        assert_true(valid_utf8(w.s->lines[i].text));
+        assert_true(strlen(w.s->lines[i].text) < SLIP_LINE_MAX);
+    }
+    assert_string_equal(w.s->reference, ""); /* no number: no QR code either */
+    assert_string_equal(w.s->qr, "");
+    e->title.s[LANG_AR] = saved;
+    free(arabic);
+    free(w.s);
+    content_free(c);
+    content_diag_free(&d);
 }
 
 /* ---- ESC/POS ---- */
@@ -553,16 +677,18 @@ static void usb_printer_one_way_and_two_way(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: test_print FAKE_PRINTER\n");
+    if (argc < 3) {
+        fprintf(stderr, "usage: test_print FAKE_PRINTER CONTENT_DIR\n");
         return 2;
     }
     FAKE_PRINTER = argv[1];
+    CONTENT_DIR = argv[2];
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(damm_check_digit_known_values),
         cmocka_unit_test(check_digit_catches_typing_errors),
         cmocka_unit_test(sequence_never_repeats_and_survives_restarts),
+        cmocka_unit_test(every_slip_of_the_content_fits),
         cmocka_unit_test(escpos_job_decodes_to_the_same_picture),
         cmocka_unit_test(status_bytes_are_read_bit_by_bit),
         cmocka_unit_test(file_backend_appends_and_reports_errors),
