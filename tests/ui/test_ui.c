@@ -558,6 +558,7 @@ static void fake_printer_start(fake_printer *f, const char *mode, const char *di
     snprintf(ready, sizeof ready, "%s/fake-port", dir);
     snprintf(f->received, sizeof f->received, "%s/fake-received.bin", dir);
     unlink(ready);
+    unlink(f->received); /* it appends: start empty */
     f->pid = fork();
     assert_true(f->pid >= 0);
     if (f->pid == 0) {
@@ -580,6 +581,15 @@ static void fake_printer_start(fake_printer *f, const char *mode, const char *di
 
 static void fake_printer_stop(fake_printer *f)
 {
+    /* let it write down what is still in its socket: until the file stops growing */
+    long last = -1;
+    for (int quiet = 0, i = 0; quiet < 4 && i < 100; i++) {
+        struct stat sb;
+        long size = stat(f->received, &sb) == 0 ? (long)sb.st_size : 0;
+        quiet = size == last ? quiet + 1 : 0;
+        last = size;
+        usleep(50000);
+    }
     kill(f->pid, SIGTERM);
     waitpid(f->pid, NULL, 0);
 }

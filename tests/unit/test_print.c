@@ -518,7 +518,15 @@ static print_outcome print_to_fake(const char *mode, escpos_page *received, doub
     p->print(p, &r, &out);
     *ms = ms_since(&t0);
     p->destroy(p);
-    usleep(50000); /* the fake writes what it got as it gets it */
+    /* the fake writes what it got as it gets it: wait until the file stops growing */
+    long last = -1;
+    for (int quiet = 0, i = 0; quiet < 4 && i < 100; i++) {
+        struct stat sb;
+        long size = stat(f.out, &sb) == 0 ? (long)sb.st_size : 0;
+        quiet = size == last ? quiet + 1 : 0;
+        last = size;
+        usleep(50000);
+    }
     size_t n;
     unsigned char *b = slurp(f.out, &n);
     bool ok = escpos_decode(b ? b : (unsigned char *)"", n, received);
