@@ -86,6 +86,11 @@ test)
     echo "the benchmark failed" >&2
     exit 1
   fi
+  echo "slip benchmark (smoke, 3 rounds):"
+  if ! build/tests/bench/bench_slip assets/content assets/icons build/locale 3 | sed 's/^/  /'; then
+    echo "the slip benchmark failed" >&2
+    exit 1
+  fi
   # 4. unit, UI and integration tests (CTest)
   cd build-test
   exec ctest --output-on-failure -j "$jobs"
