@@ -158,17 +158,33 @@ static int open_usb(const char *dev, bool *two_way)
 
 static int connect_tcp(const char *address, uint64_t deadline, char *err, size_t errcap)
 {
+    /* host, host:port, [v6 address]:port, or a bare IPv6 address */
     char host[256], port[16] = "9100";
-    snprintf(host, sizeof host, "%s", address);
+    size_t alen = strlen(address);
+    if (alen == 0 || alen >= sizeof host) {
+        snprintf(err, errcap, "printer address '%.60s' is not host:port", address);
+        return -1;
+    }
+    memcpy(host, address, alen + 1);
     char *colon = strrchr(host, ':');
-    if (colon) {
+    if (host[0] == '[') {
+        char *end = strchr(host, ']');
+        if (!end) {
+            snprintf(err, errcap, "printer address '%.60s' is not [address]:port", address);
+            return -1;
+        }
+        *end = '\0';
+        if (end[1] == ':')
+            snprintf(port, sizeof port, "%.15s", end + 2);
+        memmove(host, host + 1, strlen(host + 1) + 1);
+    } else if (colon && strchr(host, ':') == colon) {
         *colon = '\0';
-        snprintf(port, sizeof port, "%s", colon + 1);
+        snprintf(port, sizeof port, "%.15s", colon + 1);
     }
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
     int rc = getaddrinfo(host, port, &hints, &res);
     if (rc != 0) {
-        snprintf(err, errcap, "cannot find %s: %s", address, gai_strerror(rc));
+        snprintf(err, errcap, "cannot find %.100s: %s", address, gai_strerror(rc));
         return -1;
     }
     int fd = -1;
@@ -194,7 +210,7 @@ static int connect_tcp(const char *address, uint64_t deadline, char *err, size_t
         errno = saved;
     }
     if (fd < 0)
-        snprintf(err, errcap, "cannot connect to %s: %s", address, strerror(errno));
+        snprintf(err, errcap, "cannot connect to %.100s: %s", address, strerror(errno));
     freeaddrinfo(res);
     return fd;
 }
@@ -269,7 +285,7 @@ static void print_file(dev_printer *d, const raster *r, print_outcome *out)
     escpos_job(r, &d->o, job, n);
     int fd = open(d->target, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-        fail(out, "file", "cannot open printer file %s: %s", d->target, strerror(errno));
+        fail(out, "file", "cannot open printer file %.100s: %s", d->target, strerror(errno));
     } else {
         bool ok = write_all(fd, false, job, n, now_ms() + (uint64_t)d->o.timeout_ms);
         int saved = errno;
@@ -280,7 +296,8 @@ static void print_file(dev_printer *d, const raster *r, print_outcome *out)
         if (ok)
             out->kind = PRINT_OUT_PRINTED; /* a file is not a printer: written is printed */
         else
-            fail(out, "file", "write to printer file %s failed: %s", d->target, strerror(saved));
+            fail(out, "file", "write to printer file %.100s failed: %s", d->target,
+                 strerror(saved));
     }
     explicit_bzero(job, n);
     free(job);

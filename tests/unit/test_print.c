@@ -598,6 +598,23 @@ static void network_printer_statuses(void **state)
     p->destroy(p);
     fake_stop(&f);
 
+    /* addresses a technician may write: a name, an IPv6 address in brackets, a broken one */
+    fake_start(&f, "ok");
+    snprintf(addr, sizeof addr, "localhost:%d", f.port);
+    p = printer_tcp_new(addr, &opt);
+    raster small;
+    test_raster(&small, 576, 20);
+    p->print(p, &small, &o);
+    assert_int_equal(o.kind, PRINT_OUT_PRINTED);
+    p->destroy(p);
+    fake_stop(&f);
+    p = printer_tcp_new("[::1", &opt);
+    p->print(p, &small, &o);
+    assert_int_equal(o.kind, PRINT_OUT_FAILED);
+    assert_non_null(strstr(o.reason, "is not [address]:port"));
+    p->destroy(p);
+    raster_free(&small);
+
     /* nobody listening: a clear reason, quickly */
     int port = f.port; /* just closed */
     snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
