@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "content/content.h"
 #include "core/handoff.h"
@@ -26,6 +27,8 @@
 #include "sys/metrics.h"
 #include "sys/refseq.h"
 #include "sys/worker.h"
+#include "net/uplink.h"
+#include "store/outbox.h"
 #include "ui.h"
 
 #ifndef LOKET_VERSION
@@ -40,6 +43,8 @@ typedef struct {
     worker *w;
     printer *printer;
     slip_renderer *slips;
+    outbox *outbox;
+    uplink *uplink;
     handoff_backend *handoff;
     card_reader *cards;
     loket_clock clock;
@@ -343,6 +348,50 @@ static const session *host_state(void *ctx)
 
 /* ---- start-up ---- */
 
+/* The outbox and the uplink. Without them the citizen is still helped (overview, slip,
+ * hand-off); the log says what is wrong, for the technician. */
+static void open_outbox(kiosk *k)
+{
+    char err[512], def[CONFIG_PATH_MAX + 16];
+    unsigned char key[OUTBOX_KEY_BYTES];
+    snprintf(def, sizeof def, "%s/outbox.key", k->cfg.data_dir);
+    /* first start with the embedded defaults: this kiosk makes its own key */
+    if (!strcmp(k->cfg.outbox_key, def) && access(def, F_OK) != 0 &&
+        !outbox_key_create(def, err, sizeof err)) {
+        log_msg(LOG_ERROR, "outbox", "%s", err);
+        return;
+    }
+    if (!outbox_key_load(k->cfg.outbox_key, key, err, sizeof err)) {
+        log_msg(LOG_ERROR, "outbox", "%s; intakes cannot be kept", err);
+        return;
+    }
+    k->outbox = outbox_open(k->cfg.outbox_path, key, &k->cfg.outbox, err, sizeof err);
+    explicit_bzero(key, sizeof key);
+    if (!k->outbox) {
+        log_msg(LOG_ERROR, "outbox", "%s; intakes cannot be kept", err);
+        return;
+    }
+    outbox_stats st;
+    outbox_get_stats(k->outbox, &st);
+    if (!k->cfg.uplink.base_url[0]) {
+        log_msg(LOG_INFO, "outbox",
+                "%d queued, %d dead letter(s); no case service configured "
+                "(uplink.url): intakes wait in the outbox",
+                st.queued, st.dead);
+        return;
+    }
+    k->uplink = uplink_new(&k->cfg.uplink, k->outbox, err, sizeof err);
+    if (!k->uplink || !uplink_start(k->uplink)) {
+        log_msg(LOG_ERROR, "uplink", "%s; intakes wait in the outbox",
+                k->uplink ? "cannot start the sender thread" : err);
+        uplink_free(k->uplink);
+        k->uplink = NULL;
+        return;
+    }
+    log_msg(LOG_INFO, "outbox", "%d queued, %d dead letter(s); sending to %s", st.queued, st.dead,
+            k->cfg.uplink.base_url);
+}
+
 static void usage(FILE *f)
 {
     fprintf(f, "usage: loket [options]\n"
@@ -621,6 +670,7 @@ int main(int argc, char **argv)
         k->printer = printer_tcp_new(k->cfg.printer_device, &k->cfg.printer);
     k->cfg.session.has_printer = k->printer != NULL;
     k->handoff = handoff_sim_new();
+    open_outbox(k);
 
     civil_date fixed_date = {2026, 11, 28};
     if (date && !parse_date(date, &fixed_date)) {
@@ -765,6 +815,8 @@ int main(int argc, char **argv)
     if (k->printer)
         k->printer->destroy(k->printer);
     slip_renderer_free(k->slips);
+    uplink_free(k->uplink);
+    outbox_close(k->outbox);
     metrics_shutdown();
     k->handoff->destroy(k->handoff);
     card_reader_destroy(k->cards);

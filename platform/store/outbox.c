@@ -462,8 +462,13 @@ bool outbox_retry_later(outbox *ob, int64_t id, int64_t now_s, int64_t next_s, c
 {
     return run1(ob,
                 "UPDATE queue SET next_attempt = ?2, first_failure = coalesce(first_failure, ?3), "
-                "last_error = ?4, attempts = attempts + 1 WHERE id = ?1",
+                "last_error = ?4 WHERE id = ?1",
                 id, next_s, now_s, reason ? reason : "");
+}
+
+bool outbox_begin_attempt(outbox *ob, int64_t id)
+{
+    return run1(ob, "UPDATE queue SET attempts = attempts + 1 WHERE id = ?", id, 0, 0, NULL);
 }
 
 bool outbox_dead_letter(outbox *ob, int64_t id, int64_t now_s, const char *reason)

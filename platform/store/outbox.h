@@ -55,6 +55,10 @@ typedef struct {
  * decrypt (another key, a damaged file) is moved to the dead letters and skipped. */
 bool outbox_next_due(outbox *ob, int64_t now_s, outbox_record *rec);
 void outbox_record_free(outbox_record *rec);
+/* Counted, durably, before each attempt to deliver: a record whose attempts are not 0 may
+ * have arrived already (the answer was lost, or the kiosk stopped mid-way), so the sender
+ * looks it up before sending it again. */
+bool outbox_begin_attempt(outbox *ob, int64_t id);
 /* The case service has it: the record is deleted (overwritten on disk). */
 bool outbox_delivered(outbox *ob, int64_t id);
 /* Not now: try again at `next_s`; `reason` (no personal data) is kept for the technician. */

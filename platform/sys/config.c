@@ -43,6 +43,7 @@ void config_defaults(loket_config *cfg)
     cfg->kiosk_number = 1;
     snprintf(cfg->printer_backend, sizeof cfg->printer_backend, "file");
     printer_options_defaults(&cfg->printer);
+    uplink_config_defaults(&cfg->uplink);
     snprintf(cfg->handoff_backend, sizeof cfg->handoff_backend, "sim");
 }
 
@@ -265,6 +266,57 @@ bool config_set(loket_config *cfg, const char *section, const char *key, const c
         cfg->printer.timeout_ms = (int)n * 1000;
         return true;
     }
+    if (IS("outbox", "path"))
+        return STR(outbox_path);
+    if (IS("outbox", "key_file"))
+        return STR(outbox_key);
+    if (IS("outbox", "max_records")) {
+        if (!set_long(&n, v, 10, 1000000, err, errcap))
+            return false;
+        cfg->outbox.max_records = (int)n;
+        return true;
+    }
+    if (IS("outbox", "max_mb")) {
+        if (!set_long(&n, v, 1, 100000, err, errcap))
+            return false;
+        cfg->outbox.max_bytes = (int64_t)n << 20;
+        return true;
+    }
+    if (IS("uplink", "url")) {
+        if (v[0] && strncmp(v, "https://", 8) != 0) {
+            snprintf(err, errcap, "the case service is reached over HTTPS only (https://...)");
+            return false;
+        }
+        return STR(uplink.base_url);
+    }
+    if (IS("uplink", "ca"))
+        return STR(uplink.ca_file);
+    if (IS("uplink", "cert"))
+        return STR(uplink.cert_file);
+    if (IS("uplink", "key"))
+        return STR(uplink.key_file);
+    if (IS("uplink", "token_file"))
+        return STR(uplink.token_file);
+    if (IS("uplink", "pin")) {
+        if (v[0] && strncmp(v, "sha256//", 8) != 0) {
+            snprintf(err, errcap, "a pin is sha256//<base64 of the public key's SHA-256>");
+            return false;
+        }
+        return STR(uplink.pin);
+    }
+    if (IS("uplink", "connect_timeout_s") || IS("uplink", "timeout_s")) {
+        if (!set_long(&n, v, 1, 300, err, errcap))
+            return false;
+        *(key[0] == 'c' ? &cfg->uplink.connect_timeout_ms : &cfg->uplink.timeout_ms) =
+            (int)n * 1000;
+        return true;
+    }
+    if (IS("uplink", "backoff_min_s") || IS("uplink", "backoff_max_s")) {
+        if (!set_long(&n, v, 1, 86400, err, errcap))
+            return false;
+        *(strstr(key, "min") ? &cfg->uplink.backoff_min_s : &cfg->uplink.backoff_max_s) = (int)n;
+        return true;
+    }
     if (IS("handoff", "backend")) {
         if (strcmp(v, "sim")) {
             snprintf(err, errcap, "'%s' is not a hand-off backend (sim)", v);
@@ -336,6 +388,23 @@ bool config_finish(loket_config *cfg, char *err, size_t errcap)
             snprintf(err, errcap, "data_dir is too long");
             return false;
         }
+    }
+    if (!cfg->outbox_path[0] && snprintf(cfg->outbox_path, sizeof cfg->outbox_path, "%s/outbox.db",
+                                         cfg->data_dir) >= (int)sizeof cfg->outbox_path) {
+        snprintf(err, errcap, "data_dir is too long");
+        return false;
+    }
+    if (!cfg->outbox_key[0] && snprintf(cfg->outbox_key, sizeof cfg->outbox_key, "%s/outbox.key",
+                                        cfg->data_dir) >= (int)sizeof cfg->outbox_key) {
+        snprintf(err, errcap, "data_dir is too long");
+        return false;
+    }
+    if (cfg->uplink.base_url[0] && (!cfg->uplink.ca_file[0] || !cfg->uplink.cert_file[0] ||
+                                    !cfg->uplink.key_file[0] || !cfg->uplink.token_file[0])) {
+        snprintf(err, errcap,
+                 "uplink.url needs uplink.ca, uplink.cert, uplink.key and "
+                 "uplink.token_file");
+        return false;
     }
     /* The simulated printer (a file) also shows the slip as a picture; a real printer's slips
      * are not kept on disk unless a technician asks (they are personal). */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "core/session.h"
+#include "net/uplink.h"
 #include "print/print.h"
 
 #define CONFIG_PATH_MAX 1024
@@ -42,6 +43,11 @@ typedef struct {
     char printer_preview[CONFIG_PATH_MAX]; /* a PNG of every slip too ("" for none) */
     printer_options printer;
     char handoff_backend[16]; /* sim */
+
+    char outbox_path[CONFIG_PATH_MAX]; /* default <data_dir>/outbox.db */
+    char outbox_key[CONFIG_PATH_MAX];  /* default <data_dir>/outbox.key (made on first start) */
+    outbox_limits outbox;
+    uplink_config uplink; /* base_url "" : no case service; intakes wait in the outbox */
 } loket_config;
 
 void config_defaults(loket_config *cfg);

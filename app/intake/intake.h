@@ -1,0 +1,56 @@
+/* The intake: what the kiosk sends to the municipality's case register (the VNG
+ * Klantinteracties API) so that the citizen does not have to tell the story again.
+ *
+ * intake_envelope() turns a journey, the citizen's consent and contact preference into the
+ * envelope the outbox stores and the uplink sends: the reference number, the body of
+ * `POST /maak-klantcontact` (klantcontact + betrokkene), and, for a call-back or e-mail, the
+ * body of `POST /digitaleadressen` (linked to the betrokkene when sent). Texts for the
+ * employee are in Dutch; `taal` says the citizen's language. Every field is fitted to the
+ * API's limits (onderwerp 200, inhoud 1000, reactie 4000, metadata values 255 characters) at
+ * a line or item boundary, saying how much was left out.
+ *
+ * Only organisations the citizen ticked are in the overview sent (`reactie`) and in the
+ * consent (`metadata.toestemming`); with nothing ticked there is no intake at all. */
+#ifndef LOKET_INTAKE_H
+#define LOKET_INTAKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "content/content.h"
+#include "core/session.h"
+
+typedef enum { CONTACT_NONE, CONTACT_CALLBACK, CONTACT_EMAIL, CONTACT_DESK } contact_pref;
+
+typedef struct {
+    const content *c;
+    const journey *j; /* with its reference number */
+    uint64_t consent; /* bit per organisation index (c->orgs) the citizen ticked */
+    contact_pref contact;
+    const char *contact_detail; /* phone number (call-back) or e-mail address, else NULL */
+    const char *kiosk_id;
+    const char *site_name;
+    const char *when;      /* plaatsgevondenOp, RFC 3339 with offset */
+    const char *intake_id; /* a UUID for this intake */
+} intake_input;
+
+/* The envelope as a JSON text (malloc'd; wipe and free it), or NULL with a reason. */
+char *intake_envelope(const intake_input *in, char *err, size_t errcap);
+
+/* The organisations of the journey's overview (bit per organisation index): what the consent
+ * screen lists. */
+uint64_t intake_overview_orgs(const content *c, const journey *j);
+
+/* Counts characters (code points) of UTF-8 text, as the API's maxLength does. */
+size_t intake_utf8_chars(const char *s);
+
+/* A phone number the API accepts for a call-back: 0 and 9 digits (06..., 030...), +country
+ * and 9-15 digits, or 00 and 7-13 digits; spaces and dashes are removed into `out`. */
+bool intake_phone_valid(const char *in, char *out, size_t cap);
+
+/* Makes jansson wipe what it frees (JSON texts hold personal data); called by
+ * intake_envelope, and by whoever parses intakes (the uplink). */
+void intake_json_wipe_on_free(void);
+
+#endif

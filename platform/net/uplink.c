@@ -1,0 +1,484 @@
+#include "net/uplink.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "intake/intake.h"
+#include "sys/log.h"
+
+#define MAX_RESPONSE (1 << 20)
+
+struct uplink {
+    uplink_config cfg;
+    outbox *ob;
+    char auth[600];
+    CURL *curl; /* used by one thread at a time: the sender (or a test calling in) */
+    pthread_t thread;
+    bool started, stop, wake;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    unsigned seed;
+    uplink_status st;
+};
+
+void uplink_config_defaults(uplink_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->connect_timeout_ms = 5000;
+    c->timeout_ms = 20000;
+    c->backoff_min_s = 5;
+    c->backoff_max_s = 900;
+}
+
+/* The token file: owner-only, one line. */
+static bool read_token(const char *path, char *out, size_t cap, char *err, size_t errcap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, errcap, "cannot read the token file %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    if (!S_ISREG(st.st_mode) || (st.st_mode & 077)) {
+        snprintf(err, errcap, "the token file %s must be a file only its owner can read (0600)",
+                 path);
+        close(fd);
+        return false;
+    }
+    ssize_t n = read(fd, out, cap - 1);
+    close(fd);
+    if (n <= 0) {
+        snprintf(err, errcap, "the token file %s is empty", path);
+        return false;
+    }
+    out[n] = '\0';
+    out[strcspn(out, "\r\n")] = '\0';
+    for (char *p = out; *p; p++)
+        if (*p <= ' ' || *p > '~') {
+            snprintf(err, errcap, "the token in %s has characters a token cannot have", path);
+            explicit_bzero(out, cap);
+            return false;
+        }
+    return out[0] != '\0';
+}
+
+uplink *uplink_new(const uplink_config *cfg, outbox *ob, char *err, size_t errcap)
+{
+    if (strncmp(cfg->base_url, "https://", 8) != 0) {
+        snprintf(err, errcap, "uplink.url must start with https://");
+        return NULL;
+    }
+    uplink *u = calloc(1, sizeof *u);
+    if (!u) {
+        snprintf(err, errcap, "out of memory");
+        return NULL;
+    }
+    u->cfg = *cfg;
+    u->ob = ob;
+    pthread_mutex_init(&u->lock, NULL);
+    pthread_cond_init(&u->cond, NULL);
+    u->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+    char token[512];
+    if (!read_token(cfg->token_file, token, sizeof token, err, errcap)) {
+        uplink_free(u);
+        return NULL;
+    }
+    snprintf(u->auth, sizeof u->auth, "Authorization: Token %s", token);
+    explicit_bzero(token, sizeof token);
+    const char *files[] = {cfg->ca_file, cfg->cert_file, cfg->key_file};
+    const char *what[] = {"uplink.ca", "uplink.cert", "uplink.key"};
+    for (int i = 0; i < 3; i++)
+        if (!files[i][0] || access(files[i], R_OK) != 0) {
+            snprintf(err, errcap, "%s: cannot read '%s'", what[i], files[i]);
+            uplink_free(u);
+            return NULL;
+        }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    u->curl = curl_easy_init();
+    if (!u->curl) {
+        snprintf(err, errcap, "cannot start libcurl");
+        uplink_free(u);
+        return NULL;
+    }
+    intake_json_wipe_on_free();
+    return u;
+}
+
+typedef struct {
+    char *b;
+    size_t n;
+    bool too_big;
+} body;
+
+static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
+{
+    body *b = ud;
+    size_t n = sz * nm;
+    if (b->n + n > MAX_RESPONSE) {
+        b->too_big = true;
+        return 0;
+    }
+    char *nb = realloc(b->b, b->n + n + 1);
+    if (!nb)
+        return 0;
+    memcpy(nb + b->n, p, n);
+    b->b = nb;
+    b->n += n;
+    b->b[b->n] = '\0';
+    return n;
+}
+
+static void body_free(body *b)
+{
+    if (b->b) {
+        explicit_bzero(b->b, b->n);
+        free(b->b);
+    }
+    *b = (body){0};
+}
+
+/* One request. Returns false on a transport failure (why says what); else *status and the
+ * parsed JSON answer (or NULL). */
+static bool http(uplink *u, const char *method, const char *path, const char *req, long *status,
+                 json_t **resp, char *why, size_t whycap)
+{
+    *status = 0;
+    *resp = NULL;
+    char url[1200];
+    snprintf(url, sizeof url, "%s%s", u->cfg.base_url, path);
+    CURL *c = u->curl;
+    curl_easy_reset(c);
+    body b = {0};
+    struct curl_slist *h = NULL;
+    h = curl_slist_append(h, u->auth);
+    h = curl_slist_append(h, "Accept: application/json");
+    if (req)
+        h = curl_slist_append(h, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+    curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(c, CURLOPT_CAINFO, u->cfg.ca_file);
+    curl_easy_setopt(c, CURLOPT_SSLCERT, u->cfg.cert_file);
+    curl_easy_setopt(c, CURLOPT_SSLKEY, u->cfg.key_file);
+    if (u->cfg.pin[0])
+        curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, u->cfg.pin);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)u->cfg.connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)u->cfg.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    if (req) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(req));
+    }
+    if (strcmp(method, "GET") && strcmp(method, "POST"))
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(h);
+    if (rc != CURLE_OK) {
+        const char *hint = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE
+                               ? " (the server's certificate is not trusted)"
+                           : rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH
+                               ? " (the server's key is not the pinned one)"
+                           : rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CONNECT_ERROR
+                               ? " (TLS: check the client certificate and key)"
+                               : "";
+        /* the path without its query (which holds the reference number) */
+        snprintf(why, whycap, "%s %.*s: %s%s", method, (int)strcspn(path, "?"), path,
+                 curl_easy_strerror(rc), hint);
+        body_free(&b);
+        return false;
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    if (b.b && b.n)
+        *resp = json_loadb(b.b, b.n, 0, NULL);
+    body_free(&b);
+    return true;
+}
+
+/* A problem+json answer, summarised without values: "HTTP 400: klantcontact.kanaal required". */
+static void describe(long status, json_t *resp, char *why, size_t cap)
+{
+    int n = snprintf(why, cap, "HTTP %ld", status);
+    json_t *inv = json_object_get(resp, "invalidParams");
+    size_t i;
+    json_t *p;
+    json_array_foreach(inv, i, p)
+    {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        const char *code = json_string_value(json_object_get(p, "code"));
+        if (n > 0 && (size_t)n < cap)
+            n += snprintf(why + n, cap - (size_t)n, "%s %s %s", i ? ";" : ":", name ? name : "?",
+                          code ? code : "");
+    }
+    if (!json_array_size(inv)) {
+        const char *title = json_string_value(json_object_get(resp, "title"));
+        if (title && n > 0 && (size_t)n < cap)
+            snprintf(why + n, cap - (size_t)n, ": %.100s", title);
+    }
+}
+
+static deliver_result classify(long status, json_t *resp, char *why, size_t cap)
+{
+    describe(status, resp, why, cap);
+    switch (status) {
+    case 400:
+    case 409:
+    case 413:
+    case 415:
+    case 422:
+        return DELIVER_DEAD;
+    case 401:
+    case 403: {
+        size_t n = strlen(why);
+        snprintf(why + n, cap - n, " (not allowed: check the token and the client certificate)");
+        return DELIVER_RETRY;
+    }
+    case 404: {
+        size_t n = strlen(why);
+        snprintf(why + n, cap - n, " (check uplink.url)");
+        return DELIVER_RETRY;
+    }
+    default:
+        return DELIVER_RETRY;
+    }
+}
+
+static const char *betrokkene_uuid_of(json_t *klantcontact)
+{
+    json_t *list = json_object_get(klantcontact, "hadBetrokkenen");
+    if (!json_array_size(list)) {
+        json_t *exp = json_object_get(klantcontact, "_expand");
+        list = json_object_get(exp, "hadBetrokkenen");
+    }
+    return json_string_value(json_object_get(json_array_get(list, 0), "uuid"));
+}
+
+deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lookup, char *why,
+                              size_t whycap)
+{
+    why[0] = '\0';
+    json_t *env = json_loadb(envelope, n, 0, NULL);
+    const char *ref = json_string_value(json_object_get(env, "reference"));
+    json_t *mk = json_object_get(env, "maak_klantcontact");
+    json_t *da = json_object_get(env, "digitaal_adres");
+    if (!ref || !json_is_object(mk) || strlen(ref) > 10) {
+        snprintf(why, whycap, "the outbox record is not an intake envelope");
+        json_decref(env);
+        return DELIVER_DEAD;
+    }
+    deliver_result res = DELIVER_RETRY;
+    char path[256], betrokkene[64] = "";
+    long status;
+    json_t *resp = NULL;
+    bool have = false;
+    if (lookup) {
+        snprintf(path, sizeof path, "/klantcontacten?referentienummer=%s&expand=hadBetrokkenen",
+                 ref);
+        if (!http(u, "GET", path, NULL, &status, &resp, why, whycap))
+            goto out;
+        if (status != 200) {
+            res = classify(status, resp, why, whycap);
+            if (res == DELIVER_DEAD) /* a lookup is never the record's fault */
+                res = DELIVER_RETRY;
+            goto out;
+        }
+        json_t *first = json_array_get(json_object_get(resp, "results"), 0);
+        if (first) {
+            have = true;
+            const char *b = betrokkene_uuid_of(first);
+            snprintf(betrokkene, sizeof betrokkene, "%s", b ? b : "");
+        }
+        json_decref(resp);
+        resp = NULL;
+    }
+    if (!have) {
+        char *req = json_dumps(mk, JSON_COMPACT);
+        bool sent = req && http(u, "POST", "/maak-klantcontact", req, &status, &resp, why, whycap);
+        if (req) {
+            explicit_bzero(req, strlen(req));
+            free(req);
+        }
+        if (!sent)
+            goto out;
+        if (status != 201 && status != 200) {
+            res = classify(status, resp, why, whycap);
+            goto out;
+        }
+        const char *b =
+            json_string_value(json_object_get(json_object_get(resp, "betrokkene"), "uuid"));
+        snprintf(betrokkene, sizeof betrokkene, "%s", b ? b : "");
+        json_decref(resp);
+        resp = NULL;
+    }
+    if (json_is_object(da)) {
+        bool da_have = false;
+        if (lookup) {
+            const char *r = json_string_value(json_object_get(da, "referentie"));
+            snprintf(path, sizeof path, "/digitaleadressen?referentie=%s", r ? r : "");
+            if (!http(u, "GET", path, NULL, &status, &resp, why, whycap))
+                goto out;
+            if (status != 200) {
+                res = classify(status, resp, why, whycap);
+                if (res == DELIVER_DEAD)
+                    res = DELIVER_RETRY;
+                goto out;
+            }
+            da_have = json_integer_value(json_object_get(resp, "count")) > 0 ||
+                      json_array_size(json_object_get(resp, "results")) > 0;
+            json_decref(resp);
+            resp = NULL;
+        }
+        if (!da_have) {
+            json_t *adres = json_deep_copy(da);
+            if (betrokkene[0])
+                json_object_set_new(adres, "verstrektDoorBetrokkene",
+                                    json_pack("{s:s}", "uuid", betrokkene));
+            char *req = json_dumps(adres, JSON_COMPACT);
+            json_decref(adres);
+            bool sent =
+                req && http(u, "POST", "/digitaleadressen", req, &status, &resp, why, whycap);
+            if (req) {
+                explicit_bzero(req, strlen(req));
+                free(req);
+            }
+            if (!sent)
+                goto out;
+            if (status != 201 && status != 200) {
+                res = classify(status, resp, why, whycap);
+                goto out;
+            }
+        }
+    }
+    res = DELIVER_OK;
+out:
+    json_decref(resp);
+    json_decref(env);
+    return res;
+}
+
+bool uplink_step(uplink *u, int64_t now_s)
+{
+    outbox_record r;
+    if (!outbox_next_due(u->ob, now_s, &r))
+        return false;
+    bool lookup = r.attempts > 0;
+    if (!outbox_begin_attempt(u->ob, r.id)) {
+        outbox_record_free(&r);
+        return false; /* the outbox cannot count: do not risk a double */
+    }
+    char why[200];
+    deliver_result res = strcmp(r.kind, "intake") == 0
+                             ? uplink_deliver(u, (const char *)r.data, r.n, lookup, why, sizeof why)
+                             : (snprintf(why, sizeof why, "unknown record kind"), DELIVER_DEAD);
+    pthread_mutex_lock(&u->lock);
+    if (res == DELIVER_OK) {
+        outbox_delivered(u->ob, r.id);
+        u->st.delivered++;
+        u->st.last_delivered_s = now_s;
+        u->st.failing_since_s = 0;
+        u->st.last_error[0] = '\0';
+    } else if (res == DELIVER_DEAD) {
+        outbox_dead_letter(u->ob, r.id, now_s, why);
+        u->st.dead++;
+        snprintf(u->st.last_error, sizeof u->st.last_error, "%s", why);
+    } else {
+        int shift = r.attempts < 20 ? r.attempts : 20;
+        int64_t wait = (int64_t)u->cfg.backoff_min_s << shift;
+        if (wait > u->cfg.backoff_max_s)
+            wait = u->cfg.backoff_max_s;
+        /* jitter: between half and all of it, so a fleet does not retry in step */
+        if (wait > 1)
+            wait = wait / 2 + rand_r(&u->seed) % (wait / 2 + 1);
+        outbox_retry_later(u->ob, r.id, now_s, now_s + wait, why);
+        u->st.retried++;
+        if (!u->st.failing_since_s)
+            u->st.failing_since_s = now_s;
+        snprintf(u->st.last_error, sizeof u->st.last_error, "%s", why);
+    }
+    pthread_mutex_unlock(&u->lock);
+    if (res != DELIVER_OK)
+        log_msg(res == DELIVER_DEAD ? LOG_ERROR : LOG_WARN, "uplink", "record %lld %s: %s",
+                (long long)r.id,
+                res == DELIVER_DEAD ? "kept as a dead letter" : "not delivered, retried later",
+                why);
+    else
+        log_msg(LOG_INFO, "uplink", "record %lld delivered", (long long)r.id);
+    outbox_record_free(&r);
+    return true;
+}
+
+static void *sender(void *arg)
+{
+    uplink *u = arg;
+    pthread_mutex_lock(&u->lock);
+    while (!u->stop) {
+        pthread_mutex_unlock(&u->lock);
+        bool did = uplink_step(u, (int64_t)time(NULL));
+        pthread_mutex_lock(&u->lock);
+        if (!did && !u->stop && !u->wake) {
+            /* nothing due: sleep until woken, or look again in a while */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 5;
+            pthread_cond_timedwait(&u->cond, &u->lock, &until);
+        }
+        u->wake = false;
+    }
+    pthread_mutex_unlock(&u->lock);
+    return NULL;
+}
+
+bool uplink_start(uplink *u)
+{
+    u->started = pthread_create(&u->thread, NULL, sender, u) == 0;
+    return u->started;
+}
+
+void uplink_wake(uplink *u)
+{
+    pthread_mutex_lock(&u->lock);
+    u->wake = true;
+    pthread_cond_signal(&u->cond);
+    pthread_mutex_unlock(&u->lock);
+}
+
+void uplink_get_status(uplink *u, uplink_status *st)
+{
+    pthread_mutex_lock(&u->lock);
+    *st = u->st;
+    pthread_mutex_unlock(&u->lock);
+}
+
+void uplink_free(uplink *u)
+{
+    if (!u)
+        return;
+    if (u->started) {
+        pthread_mutex_lock(&u->lock);
+        u->stop = true;
+        pthread_cond_signal(&u->cond);
+        pthread_mutex_unlock(&u->lock);
+        pthread_join(u->thread, NULL);
+    }
+    if (u->curl)
+        curl_easy_cleanup(u->curl);
+    explicit_bzero(u->auth, sizeof u->auth);
+    pthread_cond_destroy(&u->cond);
+    pthread_mutex_destroy(&u->lock);
+    free(u);
+}
