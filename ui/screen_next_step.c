@@ -1,7 +1,34 @@
-/* What now: print the overview, get help from an employee, or finish. */
+/* What now: send my story to the municipality, print the overview, get help from an employee,
+ * or finish. The case's number stays in view. Portrait: one column. Landscape: the number and
+ * what happened on the left, the choices on the right. */
 #include "core/i18n.h"
 #include "core/refnum.h"
 #include "layout.h"
+
+/* A panel with a text in it; returns the height used (with the gap). */
+static int status_panel(layout *L, SDL_Rect col, int y, bool bad, const char *text)
+{
+    const theme *th = L->th;
+    SDL_Color bg = bad ? th->c.warn : th->c.card, fg = bad ? th->c.on_warn : th->c.on_card;
+    int h = layout_text_height(L, col.w - 2 * th->pad, th->px_body, false, text);
+    layout_panel(L, (SDL_Rect){col.x, y, col.w, h + 2 * th->pad}, bg, th->c.border, 2);
+    layout_text(L, col.x + th->pad, y + th->pad, col.w - 2 * th->pad, th->px_body, false, fg, bg,
+                ALIGN_START, text);
+    return h + 2 * th->pad + th->gap;
+}
+
+static int action_button(layout *L, SDL_Rect col, int y, const char *id, const char *label,
+                         const char *icon, button_style st, action act)
+{
+    const theme *th = L->th;
+    int h = th->btn_h * 5 / 4;
+    int bh = layout_text_height(L, col.w - 2 * th->pad - th->btn_h, th->px_body, true, label) +
+             2 * th->gap;
+    if (bh < h)
+        bh = h;
+    layout_button(L, (SDL_Rect){col.x, y, col.w, bh}, id, label, icon, st, act);
+    return bh + th->gap;
+}
 
 void screen_next_step(layout *L)
 {
@@ -13,6 +40,15 @@ void screen_next_step(layout *L)
     y += layout_text(L, a.x, y, a.w, th->px_title, true, th->c.text, th->c.bg, ALIGN_START,
                      tr(lang, "Wat wilt u nu doen?")) +
          2 * th->gap;
+    bool landscape = L->W > L->H;
+    SDL_Rect info = a, choices = a;
+    if (landscape) {
+        info.w = (a.w - 2 * th->gap) * 9 / 20;
+        choices.x = a.x + info.w + 2 * th->gap;
+        choices.w = a.w - info.w - 2 * th->gap;
+    }
+    int yi = y, yc = y; /* the two columns' cursors (one column in portrait: kept equal) */
+
     /* The case's number, large: the way back to the case when there is no paper (printer
      * out of paper, no printer) — written down, photographed or read out on the phone. */
     bool bad = s->data.print == PRINT_FAILED || s->data.print == PRINT_UNAVAILABLE ||
@@ -22,28 +58,49 @@ void screen_next_step(layout *L)
         refnum_group(s->data.j.reference, grouped, sizeof grouped);
         int big = th->px_title * 3 / 2;
         const char *label = tr(lang, "Uw nummer");
-        int lh = layout_text_height(L, a.w - 2 * th->pad, th->px_body, true, label);
-        int nh = layout_text_height(L, a.w - 2 * th->pad, big, true, grouped);
+        int lh = layout_text_height(L, info.w - 2 * th->pad, th->px_body, true, label);
+        int nh = layout_text_height(L, info.w - 2 * th->pad, big, true, grouped);
         SDL_Color bg = bad ? th->c.warn : th->c.card, fg = bad ? th->c.on_warn : th->c.on_card;
-        layout_panel(L, (SDL_Rect){a.x, y, a.w, lh + nh + 2 * th->pad}, bg, th->c.border, 2);
-        layout_text(L, a.x + th->pad, y + th->pad, a.w - 2 * th->pad, th->px_body, true, fg, bg,
-                    ALIGN_START, label);
-        layout_text(L, a.x + th->pad, y + th->pad + lh, a.w - 2 * th->pad, big, true, fg, bg,
+        layout_panel(L, (SDL_Rect){info.x, yi, info.w, lh + nh + 2 * th->pad}, bg, th->c.border, 2);
+        layout_text(L, info.x + th->pad, yi + th->pad, info.w - 2 * th->pad, th->px_body, true, fg,
+                    bg, ALIGN_START, label);
+        layout_text(L, info.x + th->pad, yi + th->pad + lh, info.w - 2 * th->pad, big, true, fg, bg,
                     ALIGN_START, layout_str(L, grouped));
-        y += lh + nh + 2 * th->pad + th->gap;
+        yi += lh + nh + 2 * th->pad + th->gap;
     }
-    int h = th->btn_h * 5 / 4;
+    if (!landscape)
+        yc = yi;
+
+    /* my story to the municipality (consent first), once; then what became of it */
+    if (s->data.j.reference[0] && s->data.intake != INTAKE_SAVED &&
+        s->data.intake != INTAKE_SAVING) {
+        yc +=
+            action_button(L, choices, yc, "share", tr(lang, "Stuur mijn verhaal naar de gemeente"),
+                          "forward", BTN_SECONDARY, (action){.kind = ACT_SHARE});
+        if (!landscape)
+            yi = yc;
+    }
+    const char *sent = s->data.intake == INTAKE_SAVED
+                           ? tr(lang, "Uw verhaal is naar de gemeente gestuurd. Noem uw nummer "
+                                      "als u belt of langskomt.")
+                       : s->data.intake == INTAKE_FAILED
+                           ? tr(lang, "Het versturen is niet gelukt. Een medewerker kan u "
+                                      "helpen. Tik op Hulp van een medewerker.")
+                           : NULL;
+    if (sent) {
+        yi += status_panel(L, info, yi, s->data.intake == INTAKE_FAILED, sent);
+        if (!landscape)
+            yc = yi;
+    }
+
     if (s->data.print != PRINT_UNAVAILABLE) {
         const char *label = s->data.print == PRINT_DONE || s->data.print == PRINT_UNCONFIRMED
                                 ? tr(lang, "Nog een keer printen")
                                 : tr(lang, "Print mijn overzicht");
-        int bh = layout_text_height(L, a.w - 2 * th->pad - th->btn_h, th->px_body, true, label) +
-                 2 * th->gap;
-        if (bh < h)
-            bh = h;
-        layout_button(L, (SDL_Rect){a.x, y, a.w, bh}, "print", label, "print", BTN_SECONDARY,
-                      (action){.kind = ACT_PRINT});
-        y += bh + th->gap;
+        yc += action_button(L, choices, yc, "print", label, "print", BTN_SECONDARY,
+                            (action){.kind = ACT_PRINT});
+        if (!landscape)
+            yi = yc;
     }
     const char *status = NULL;
     switch (s->data.print) {
@@ -81,17 +138,12 @@ void screen_next_step(layout *L)
         break;
     }
     if (status) {
-        int th_ = layout_text_height(L, a.w - 2 * th->pad, th->px_body, false, status);
-        SDL_Color bg = bad ? th->c.warn : th->c.card, fg = bad ? th->c.on_warn : th->c.on_card;
-        layout_panel(L, (SDL_Rect){a.x, y, a.w, th_ + 2 * th->pad}, bg, th->c.border, 2);
-        layout_text(L, a.x + th->pad, y + th->pad, a.w - 2 * th->pad, th->px_body, false, fg, bg,
-                    ALIGN_START, status);
-        y += th_ + 2 * th->pad + th->gap;
+        yi += status_panel(L, info, yi, bad, status);
+        if (!landscape)
+            yc = yi;
     }
-    layout_button(L, (SDL_Rect){a.x, y, a.w, h}, "handoff-next",
-                  tr(lang, "Hulp van een medewerker"), "help", BTN_SECONDARY,
-                  (action){.kind = ACT_HANDOFF});
-    y += h + th->gap;
-    layout_button(L, (SDL_Rect){a.x, y, a.w, h}, "done", tr(lang, "Ik ben klaar"), "done",
-                  BTN_PRIMARY, (action){.kind = ACT_DONE});
+    yc += action_button(L, choices, yc, "handoff-next", tr(lang, "Hulp van een medewerker"), "help",
+                        BTN_SECONDARY, (action){.kind = ACT_HANDOFF});
+    action_button(L, choices, yc, "done", tr(lang, "Ik ben klaar"), "done", BTN_PRIMARY,
+                  (action){.kind = ACT_DONE});
 }

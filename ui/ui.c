@@ -115,6 +115,18 @@ static void build(ui *u, const session *s)
     case SCREEN_GOODBYE:
         screen_goodbye(L);
         break;
+    case SCREEN_CONSENT:
+        screen_consent(L);
+        break;
+    case SCREEN_CONTACT:
+        screen_contact(L);
+        break;
+    case SCREEN_PHONE:
+        screen_phone(L);
+        break;
+    case SCREEN_SUMMARY:
+        screen_summary(L);
+        break;
     default:
         screen_out_of_order(L);
         break;

@@ -9,7 +9,9 @@ static const char *const screen_names[SCREEN_COUNT] = {
     [SCREEN_WELCOME] = "welcome",           [SCREEN_EVENTS] = "events",
     [SCREEN_QUESTION] = "question",         [SCREEN_OVERVIEW] = "overview",
     [SCREEN_NEXT_STEP] = "next_step",       [SCREEN_GOODBYE] = "goodbye",
-    [SCREEN_OUT_OF_ORDER] = "out_of_order",
+    [SCREEN_OUT_OF_ORDER] = "out_of_order", [SCREEN_CONSENT] = "consent",
+    [SCREEN_CONTACT] = "contact",           [SCREEN_PHONE] = "phone",
+    [SCREEN_SUMMARY] = "summary",
 };
 
 const char *screen_name(screen_id s)
@@ -186,6 +188,18 @@ static void go_back(session *s, effects *out)
     case SCREEN_NEXT_STEP:
         s->screen = SCREEN_OVERVIEW;
         break;
+    case SCREEN_CONSENT:
+        s->screen = SCREEN_NEXT_STEP;
+        break;
+    case SCREEN_CONTACT:
+        s->screen = SCREEN_CONSENT;
+        break;
+    case SCREEN_PHONE:
+        s->screen = SCREEN_CONTACT;
+        break;
+    case SCREEN_SUMMARY:
+        s->screen = s->data.contact == SESSION_CONTACT_CALLBACK ? SCREEN_PHONE : SCREEN_CONTACT;
+        break;
     case SCREEN_GOODBYE:
         end_session(s, END_DONE, SCREEN_WELCOME, out);
         break;
@@ -196,7 +210,8 @@ static void go_back(session *s, effects *out)
 
 static bool is_user_action(action_kind k)
 {
-    return k != ACT_TICK && k != ACT_HANDOFF_RESULT && k != ACT_PRINT_RESULT && k != ACT_REFERENCE;
+    return k != ACT_TICK && k != ACT_HANDOFF_RESULT && k != ACT_PRINT_RESULT &&
+           k != ACT_REFERENCE && k != ACT_INTAKE_RESULT;
 }
 
 static void tick(session *s, const action *a, effects *out)
@@ -396,6 +411,66 @@ void session_apply(session *s, const action *a, effects *out)
         if (s->data.print == PRINT_BUSY && (uint32_t)a->arg == s->data.print_request)
             s->data.print = !a->ok ? PRINT_FAILED : a->value == 1 ? PRINT_UNCONFIRMED : PRINT_DONE;
         break;
+    case ACT_SHARE:
+        if (s->screen == SCREEN_NEXT_STEP && e && s->data.j.reference[0] &&
+            s->data.intake != INTAKE_SAVED && s->data.intake != INTAKE_SAVING)
+            s->screen = SCREEN_CONSENT;
+        break;
+    case ACT_CONSENT_TOGGLE:
+        if (s->screen == SCREEN_CONSENT && a->arg >= 0 && a->arg < 64 &&
+            (session_overview_orgs(s) >> a->arg & 1))
+            s->data.consent ^= 1ull << a->arg;
+        break;
+    case ACT_CONSENT_DONE:
+        if (s->screen == SCREEN_CONSENT && (s->data.consent & session_overview_orgs(s)))
+            s->screen = SCREEN_CONTACT;
+        break;
+    case ACT_CONTACT:
+        if (s->screen == SCREEN_CONTACT && a->arg >= SESSION_CONTACT_NONE &&
+            a->arg <= SESSION_CONTACT_DESK && a->arg != SESSION_CONTACT_EMAIL) {
+            s->data.contact = a->arg;
+            if (a->arg != SESSION_CONTACT_CALLBACK)
+                explicit_bzero(s->data.phone, sizeof s->data.phone);
+            s->screen = a->arg == SESSION_CONTACT_CALLBACK ? SCREEN_PHONE : SCREEN_SUMMARY;
+        }
+        break;
+    case ACT_KEY_DIGIT:
+        if (s->screen == SCREEN_PHONE && a->arg >= 0 && a->arg <= 10) {
+            size_t n = strlen(s->data.phone);
+            if (n < SESSION_PHONE_MAX && (a->arg < 10 || n == 0))
+                s->data.phone[n] = a->arg == 10 ? '+' : (char)('0' + a->arg);
+        }
+        break;
+    case ACT_KEY_ERASE:
+        if (s->screen == SCREEN_PHONE) {
+            size_t n = strlen(s->data.phone);
+            if (n > 0)
+                s->data.phone[n - 1] = '\0';
+        }
+        break;
+    case ACT_PHONE_DONE:
+        if (s->screen == SCREEN_PHONE && session_phone_complete(s))
+            s->screen = SCREEN_SUMMARY;
+        break;
+    case ACT_SEND_INTAKE:
+        if (s->screen == SCREEN_SUMMARY && s->data.intake != INTAKE_SAVING &&
+            s->data.intake != INTAKE_SAVED) {
+            s->data.intake = INTAKE_SAVING;
+            s->data.intake_request = s->next_request++;
+            effect fx = {.kind = EFFECT_INTAKE,
+                         .request = s->data.intake_request,
+                         .journey = snapshot(s),
+                         .consent = s->data.consent & session_overview_orgs(s),
+                         .contact = s->data.contact};
+            memcpy(fx.phone, s->data.phone, sizeof fx.phone);
+            push(out, fx);
+            s->screen = SCREEN_NEXT_STEP;
+        }
+        break;
+    case ACT_INTAKE_RESULT:
+        if (s->data.intake == INTAKE_SAVING && (uint32_t)a->arg == s->data.intake_request)
+            s->data.intake = a->ok ? INTAKE_SAVED : INTAKE_FAILED;
+        break;
     case ACT_REFERENCE:
         if (s->data.reference_asked && !s->data.j.reference[0] && a->ok &&
             a->value < 10000000000ull) {
@@ -417,6 +492,26 @@ done:
         memcmp(&old_visible, &s->data, sizeof old_visible) != 0)
         s->version = before + 1;
     explicit_bzero(&old_visible, sizeof old_visible);
+}
+
+uint64_t session_overview_orgs(const session *s)
+{
+    uint64_t mask = 0;
+    for (int g = 0; g < s->data.ov.n_groups; g++)
+        if (s->data.ov.groups[g].org >= 0 && s->data.ov.groups[g].org < 64)
+            mask |= 1ull << s->data.ov.groups[g].org;
+    return mask;
+}
+
+bool session_phone_complete(const session *s)
+{
+    const char *p = s->data.phone;
+    size_t n = strlen(p);
+    if (p[0] == '+')
+        return n - 1 >= 9 && n - 1 <= 15;
+    if (n >= 2 && p[0] == '0' && p[1] == '0')
+        return n >= 9 && n <= 15;
+    return n == 10 && p[0] == '0';
 }
 
 int session_warning_seconds_left(const session *s)

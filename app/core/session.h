@@ -24,12 +24,21 @@ typedef enum {
     SCREEN_NEXT_STEP,
     SCREEN_GOODBYE,
     SCREEN_OUT_OF_ORDER, /* content did not load: only the hand-off works */
+    SCREEN_CONSENT,      /* who may get my story: a tick per organisation of the overview */
+    SCREEN_CONTACT,      /* how the municipality may contact me */
+    SCREEN_PHONE,        /* my phone number, on a keypad, for a call-back */
+    SCREEN_SUMMARY,      /* what will be sent; "send" */
     SCREEN_COUNT
 } screen_id;
 
 const char *screen_name(screen_id s);
 
 typedef enum { HANDOFF_NONE, HANDOFF_SENDING, HANDOFF_SENT, HANDOFF_FAILED } handoff_status;
+/* INTAKE_SAVED: committed to the outbox (on disk, encrypted); the uplink delivers it. */
+typedef enum { INTAKE_NONE, INTAKE_SAVING, INTAKE_SAVED, INTAKE_FAILED } intake_status;
+/* Matches contact_pref in intake/intake.h. */
+enum { SESSION_CONTACT_NONE, SESSION_CONTACT_CALLBACK, SESSION_CONTACT_EMAIL, SESSION_CONTACT_DESK };
+#define SESSION_PHONE_MAX 16 /* digits, '+' first at most */
 /* PRINT_UNCONFIRMED: the slip was sent, but the printer cannot say whether it came out (a
  * one-way printer that does not answer status queries). */
 typedef enum {
@@ -66,6 +75,15 @@ typedef enum {
     ACT_HANDOFF_RESULT, /* arg: request id, ok */
     ACT_PRINT_RESULT,   /* arg: request id, ok; value: 1 = sent but not confirmed */
     ACT_REFERENCE,      /* value: the case's reference number (0: none could be made) */
+    ACT_SHARE,          /* what now -> who may get my story */
+    ACT_CONSENT_TOGGLE, /* arg: organisation index */
+    ACT_CONSENT_DONE,   /* consent -> contact */
+    ACT_CONTACT,        /* arg: SESSION_CONTACT_*: call-back -> keypad, others -> summary */
+    ACT_KEY_DIGIT,      /* arg: 0-9, or 10 for '+' */
+    ACT_KEY_ERASE,      /* the last digit off */
+    ACT_PHONE_DONE,     /* keypad -> summary (when the number is valid) */
+    ACT_SEND_INTAKE,    /* summary: send it */
+    ACT_INTAKE_RESULT,  /* arg: request id, ok */
 } action_kind;
 
 /* What kind of card is on the reader; never which card. */
@@ -94,15 +112,24 @@ typedef struct {
 
 /* EFFECT_REFERENCE: the citizen reached the overview; the case needs a reference number
  * (answered with ACT_REFERENCE). */
-typedef enum { EFFECT_HANDOFF, EFFECT_PRINT, EFFECT_SESSION_ENDED, EFFECT_REFERENCE } effect_kind;
+typedef enum {
+    EFFECT_HANDOFF,
+    EFFECT_PRINT,
+    EFFECT_SESSION_ENDED,
+    EFFECT_REFERENCE,
+    EFFECT_INTAKE /* build the intake and commit it to the outbox */
+} effect_kind;
 
 typedef enum { END_DONE, END_TIMEOUT, END_ABANDONED } session_end_reason;
 
 typedef struct {
     effect_kind kind;
     uint32_t request; /* matches the result action's arg */
-    journey journey;  /* HANDOFF, PRINT: personal; wipe after use */
+    journey journey;  /* HANDOFF, PRINT, INTAKE: personal; wipe after use */
     session_end_reason end_reason;
+    uint64_t consent;                   /* INTAKE: organisations ticked */
+    int contact;                        /* INTAKE: SESSION_CONTACT_* */
+    char phone[SESSION_PHONE_MAX + 1];  /* INTAKE: call-back number */
 } effect;
 
 #define SESSION_MAX_EFFECTS 4
@@ -142,6 +169,11 @@ typedef struct {
     print_status print;
     uint32_t print_request;
     bool reference_asked; /* EFFECT_REFERENCE sent, answer pending or given */
+    uint64_t consent;     /* organisations ticked (bit per organisation index) */
+    int contact;          /* SESSION_CONTACT_* */
+    char phone[SESSION_PHONE_MAX + 1];
+    intake_status intake;
+    uint32_t intake_request;
 } session_data;
 
 typedef struct {
@@ -173,5 +205,9 @@ int session_warning_seconds_left(const session *s);
 const life_event *session_event(const session *s);
 /* True when session_data holds nothing of a citizen (all zero but the "none" markers). */
 bool session_is_wiped(const session *s);
+/* The organisations of the citizen's overview (bit per organisation index). */
+uint64_t session_overview_orgs(const session *s);
+/* The phone number typed so far is one the case service accepts for a call-back. */
+bool session_phone_complete(const session *s);
 
 #endif

@@ -1,0 +1,173 @@
+/* Sending my story to the municipality: who may get it (a tick per organisation), how they may
+ * contact me, my phone number on a keypad, and what will be sent. Nothing is shared unless the
+ * citizen ticks it; every tick starts off. */
+#include "core/i18n.h"
+#include "core/refnum.h"
+#include "layout.h"
+
+static int text(layout *L, SDL_Rect a, int y, int px, bool bold, const char *s)
+{
+    const theme *th = L->th;
+    return layout_text(L, a.x, y, a.w, px, bold, th->c.text, th->c.bg, ALIGN_START, s);
+}
+
+/* A button as high as its label needs (at least a normal button). */
+static int button(layout *L, SDL_Rect a, int y, const char *id, const char *label, const char *icon,
+                  button_style st, action act)
+{
+    const theme *th = L->th;
+    int h = layout_text_height(L, a.w - 2 * th->pad - (icon ? th->btn_h : 0), th->px_body, true,
+                               label) +
+            2 * th->gap;
+    if (h < th->btn_h)
+        h = th->btn_h;
+    layout_button(L, (SDL_Rect){a.x, y, a.w, h}, id, label, icon, st, act);
+    return h + th->gap;
+}
+
+void screen_consent(layout *L)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    lang_id lang = L->lang;
+    SDL_Rect a = chrome_build(L, true);
+    int y = a.y;
+    y += text(L, a, y, th->px_title, true, tr(lang, "Wie mag uw verhaal krijgen?")) + th->gap;
+    y += text(L, a, y, th->px_body, false,
+              tr(lang, "Tik op een organisatie om ja te zeggen. Die krijgt dan uw antwoorden en "
+                       "dit overzicht. Dan hoeft u uw verhaal niet opnieuw te vertellen. Zegt u "
+                       "nergens ja? Dan sturen we niets.")) +
+         2 * th->gap;
+    const content *c = s->content;
+    uint64_t orgs = session_overview_orgs(s);
+    for (int g = 0; c && g < s->data.ov.n_groups; g++) {
+        int o = s->data.ov.groups[g].org;
+        if (o < 0 || o >= 64 || !(orgs >> o & 1))
+            continue;
+        bool on = s->data.consent >> o & 1;
+        const char *name = ltext_get(&c->orgs[o].name, lang);
+        const char *label = layout_printf(
+            L, "%s: %s", name, on ? tr(lang, "ja, mag mijn verhaal krijgen") : tr(lang, "nee"));
+        y +=
+            button(L, a, y, layout_printf(L, "consent:%s", c->orgs[o].id), label, on ? "yes" : "no",
+                   on ? BTN_CHOSEN : BTN_SECONDARY, (action){.kind = ACT_CONSENT_TOGGLE, .arg = o});
+    }
+    y += th->gap;
+    if (s->data.consent & orgs)
+        button(L, a, y, "consent-done", tr(lang, "Verder"), "forward", BTN_PRIMARY,
+               (action){.kind = ACT_CONSENT_DONE});
+    else
+        button(L, a, y, "consent-none", tr(lang, "Niets sturen"), "back", BTN_SECONDARY,
+               (action){.kind = ACT_BACK});
+}
+
+void screen_contact(layout *L)
+{
+    const theme *th = L->th;
+    lang_id lang = L->lang;
+    SDL_Rect a = chrome_build(L, true);
+    int y = a.y;
+    y += text(L, a, y, th->px_title, true, tr(lang, "Hoe wilt u contact met de gemeente?")) +
+         2 * th->gap;
+    y += button(L, a, y, "contact:callback", tr(lang, "Bel mij terug"), "phone", BTN_SECONDARY,
+                (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_CALLBACK});
+    y += button(L, a, y, "contact:desk", tr(lang, "Ik kom naar de balie"), "visit", BTN_SECONDARY,
+                (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_DESK});
+    button(L, a, y, "contact:none", tr(lang, "Ik wil geen contact"), "no", BTN_SECONDARY,
+           (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_NONE});
+}
+
+void screen_phone(layout *L)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    lang_id lang = L->lang;
+    SDL_Rect a = chrome_build(L, true);
+    int y = a.y;
+    y +=
+        text(L, a, y, th->px_title, true, tr(lang, "Op welk nummer kunnen we u bellen?")) + th->gap;
+    /* the number so far, large, in a field; left to right in every language */
+    int big = th->px_title * 3 / 2;
+    int fh = layout_text_height(L, a.w, big, true, "0") + 2 * th->pad;
+    layout_panel(L, (SDL_Rect){a.x, y, a.w, fh}, th->c.card, th->c.border, 3);
+    char shown[64];
+    if (s->data.phone[0])
+        layout_text(L, a.x + th->pad, y + th->pad, a.w - 2 * th->pad, big, true, th->c.on_card,
+                    th->c.card, ALIGN_START,
+                    layout_str(L, i18n_ltr(lang, s->data.phone, shown, sizeof shown)));
+    y += fh + th->gap;
+    bool complete = session_phone_complete(s);
+    y += text(L, a, y, th->px_body, false,
+              complete ? tr(lang, "Klopt het nummer? Tik dan op Klaar.")
+                       : tr(lang, "Tik de cijfers. Een nummer in Nederland heeft 10 cijfers, "
+                                  "zoals 06 12345678.")) +
+         th->gap;
+    /* a keypad as on a phone: 1-9, then + 0 erase; keys in a fixed left-to-right order */
+    int cols = 3, kw = (a.w - (cols - 1) * th->gap) / cols;
+    int kh = th->btn_h;
+    static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    for (int i = 0; i < 12; i++) {
+        int r = i / cols, col = i % cols;
+        SDL_Rect k = {a.x + col * (kw + th->gap), y + r * (kh + th->gap), kw, kh};
+        if (i < 9)
+            layout_button(L, k, layout_printf(L, "key:%s", digits[i]), digits[i], NULL,
+                          BTN_SECONDARY, (action){.kind = ACT_KEY_DIGIT, .arg = i + 1});
+        else if (i == 9)
+            layout_button(L, k, "key:+", "+", NULL, BTN_SECONDARY,
+                          (action){.kind = ACT_KEY_DIGIT, .arg = 10});
+        else if (i == 10)
+            layout_button(L, k, "key:0", "0", NULL, BTN_SECONDARY,
+                          (action){.kind = ACT_KEY_DIGIT, .arg = 0});
+        else
+            layout_button(L, k, "key:erase", tr(lang, "Wis"), "back", BTN_SECONDARY,
+                          (action){.kind = ACT_KEY_ERASE});
+    }
+    y += 4 * (kh + th->gap) + th->gap;
+    if (complete)
+        button(L, a, y, "phone-done", tr(lang, "Klaar"), "done", BTN_PRIMARY,
+               (action){.kind = ACT_PHONE_DONE});
+}
+
+void screen_summary(layout *L)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    lang_id lang = L->lang;
+    const content *c = s->content;
+    SDL_Rect a = chrome_build(L, true);
+    int y = a.y;
+    y +=
+        text(L, a, y, th->px_title, true, tr(lang, "Dit sturen we naar de gemeente")) + 2 * th->gap;
+    y += text(L, a, y, th->px_body, true, tr(lang, "Wie krijgt uw verhaal:")) + th->gap / 2;
+    uint64_t consent = s->data.consent & session_overview_orgs(s);
+    for (int g = 0; c && g < s->data.ov.n_groups; g++) {
+        int o = s->data.ov.groups[g].org;
+        if (o >= 0 && o < 64 && (consent >> o & 1))
+            y += text(L, a, y, th->px_body, false,
+                      layout_printf(L, "- %s", ltext_get(&c->orgs[o].name, lang)));
+    }
+    y += th->gap;
+    const char *how = s->data.contact == SESSION_CONTACT_CALLBACK ? tr(lang, "Bel mij terug")
+                      : s->data.contact == SESSION_CONTACT_DESK   ? tr(lang, "Ik kom naar de balie")
+                                                                  : tr(lang, "Ik wil geen contact");
+    y += text(L, a, y, th->px_body, true, tr(lang, "Contact:")) + th->gap / 2;
+    y += text(L, a, y, th->px_body, false, how);
+    if (s->data.contact == SESSION_CONTACT_CALLBACK) {
+        char shown[64];
+        y += text(L, a, y, th->px_body, false,
+                  layout_str(L, i18n_ltr(lang, s->data.phone, shown, sizeof shown)));
+    }
+    y += th->gap;
+    if (s->data.j.reference[0]) {
+        char grouped[24];
+        refnum_group(s->data.j.reference, grouped, sizeof grouped);
+        y += text(L, a, y, th->px_body, false,
+                  layout_printf(L, "%s: %s", tr(lang, "Uw nummer"), grouped)) +
+             th->gap;
+    }
+    y += th->gap;
+    y += button(L, a, y, "send-intake", tr(lang, "Versturen"), "forward", BTN_PRIMARY,
+                (action){.kind = ACT_SEND_INTAKE});
+    button(L, a, y, "summary-change", tr(lang, "Iets veranderen"), "back", BTN_SECONDARY,
+           (action){.kind = ACT_BACK});
+}
