@@ -478,6 +478,88 @@ static void version_changes_only_when_visible(void **state)
     assert_int_not_equal(s.version, v);
 }
 
+/* Sharing my story: consent per organisation of the overview (all off at first), a contact
+ * preference, the keypad, "send": one intake effect with exactly what was chosen. */
+static void share_with_consent_contact_and_keypad(void **state)
+{
+    (void)state;
+    session s;
+    go_to(&s, SCREEN_NEXT_STEP);
+    act(&s, (action){.kind = ACT_SHARE});
+    assert_int_equal(s.screen, SCREEN_NEXT_STEP); /* no reference number yet: nothing to share */
+    /* the overview asked for a number once */
+    act(&s, (action){.kind = ACT_REFERENCE, .ok = true, .value = 10000127ull});
+    assert_string_equal(s.data.j.reference, "0010000127");
+    act_k(&s, ACT_SHARE, 0);
+    assert_int_equal(s.screen, SCREEN_CONSENT);
+    uint64_t orgs = session_overview_orgs(&s);
+    assert_true(orgs != 0);
+    assert_int_equal(s.data.consent, 0); /* off until ticked */
+    act_k(&s, ACT_CONSENT_DONE, 0);
+    assert_int_equal(s.screen, SCREEN_CONSENT); /* nothing ticked: no way on */
+    int org = 0;
+    while (!(orgs >> org & 1))
+        org++;
+    int other = -1;
+    for (int o = 0; o < C->n_orgs; o++)
+        if (!(orgs >> o & 1))
+            other = o;
+    if (other >= 0) {
+        act_k(&s, ACT_CONSENT_TOGGLE, other); /* not in the overview: ignored */
+        assert_int_equal(s.data.consent, 0);
+    }
+    act_k(&s, ACT_CONSENT_TOGGLE, org);
+    act_k(&s, ACT_CONSENT_TOGGLE, org);
+    assert_int_equal(s.data.consent, 0); /* a second tap takes the tick off */
+    act_k(&s, ACT_CONSENT_TOGGLE, org);
+    act_k(&s, ACT_CONSENT_DONE, 0);
+    assert_int_equal(s.screen, SCREEN_CONTACT);
+    act_k(&s, ACT_CONTACT, SESSION_CONTACT_EMAIL); /* not offered yet */
+    assert_int_equal(s.screen, SCREEN_CONTACT);
+    act_k(&s, ACT_CONTACT, SESSION_CONTACT_CALLBACK);
+    assert_int_equal(s.screen, SCREEN_PHONE);
+    act_k(&s, ACT_KEY_DIGIT, 0);
+    act_k(&s, ACT_KEY_DIGIT, 10); /* '+' only first */
+    assert_string_equal(s.data.phone, "0");
+    static const int digits[] = {6, 1, 2, 3, 4, 5, 6, 7};
+    for (int i = 0; i < 8; i++)
+        act_k(&s, ACT_KEY_DIGIT, digits[i]);
+    assert_false(session_phone_complete(&s));
+    act_k(&s, ACT_PHONE_DONE, 0);
+    assert_int_equal(s.screen, SCREEN_PHONE); /* 9 digits: not yet */
+    act_k(&s, ACT_KEY_DIGIT, 9);
+    act_k(&s, ACT_KEY_DIGIT, 9);
+    act_k(&s, ACT_KEY_ERASE, 0);
+    assert_string_equal(s.data.phone, "0612345679");
+    assert_true(session_phone_complete(&s));
+    for (int i = 0; i < 20; i++)
+        act_k(&s, ACT_KEY_DIGIT, 1);
+    assert_int_equal(strlen(s.data.phone), SESSION_PHONE_MAX); /* bounded */
+    while (s.data.phone[10])
+        act_k(&s, ACT_KEY_ERASE, 0);
+    act_k(&s, ACT_PHONE_DONE, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.screen, SCREEN_PHONE); /* back goes where the citizen came from */
+    act_k(&s, ACT_PHONE_DONE, 0);
+    act_k(&s, ACT_SEND_INTAKE, 0);
+    assert_true(has_effect(EFFECT_INTAKE));
+    const effect *fx = &FX.items[0];
+    assert_int_equal(fx->consent, 1ull << org);
+    assert_int_equal(fx->contact, SESSION_CONTACT_CALLBACK);
+    assert_string_equal(fx->phone, "0612345679");
+    assert_string_equal(fx->journey.reference, "0010000127");
+    uint32_t req = fx->request;
+    assert_int_equal(s.screen, SCREEN_NEXT_STEP);
+    assert_int_equal(s.data.intake, INTAKE_SAVING);
+    act(&s, (action){.kind = ACT_INTAKE_RESULT, .arg = (int)req, .ok = true});
+    assert_int_equal(s.data.intake, INTAKE_SAVED);
+    act_k(&s, ACT_SHARE, 0);
+    assert_int_equal(s.screen, SCREEN_NEXT_STEP); /* once */
+    act_k(&s, ACT_DONE, 0);
+    assert_true(session_is_wiped(&s)); /* consent and phone number gone too */
+}
+
 static void out_of_order_without_content(void **state)
 {
     (void)state;
@@ -513,6 +595,7 @@ int main(void)
         cmocka_unit_test(handoff_message_on_welcome_times_out),
         cmocka_unit_test(version_changes_only_when_visible),
         cmocka_unit_test(out_of_order_without_content),
+        cmocka_unit_test(share_with_consent_contact_and_keypad),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
