@@ -146,6 +146,11 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
                 FAIL("fault needs a name and on/off");
             if (!h->fault(h->ctx, name, !strcmp(state, "on")))
                 FAIL("no fault '%s' in this configuration", name);
+        } else if (!strcmp(cmd, "wait")) {
+            if (strcmp(arg, "delivered") || !h->wait_delivered)
+                FAIL("wait knows only 'delivered'");
+            if (!h->wait_delivered(h->ctx))
+                FAIL("the outbox was not delivered within 20 s");
         } else {
             FAIL("unknown command '%s'", cmd);
         }

@@ -15,6 +15,7 @@
  *   card present id-document|other   a card is tapped on the (simulated) reader
  *   card remove            the card is taken off
  *   fault handoff on|off   the simulated hand-off backend fails / works
+ *   wait delivered         until the uplink has delivered everything in the outbox (20 s)
  *   redraw [cold]          draw the unchanged screen again (cold: with an empty text cache)
  */
 #ifndef LOKET_UI_SCRIPT_H
@@ -38,6 +39,7 @@ typedef struct {
     void (*logframe)(void *ctx);                  /* log the frame just drawn */
     void (*logshot)(void *ctx, const char *name); /* a screenshot of the last frame was taken */
     const session *(*state)(void *ctx);
+    bool (*wait_delivered)(void *ctx); /* false: not within the time, or no uplink */
 } script_host;
 
 /* Returns 0 on success; on failure fills err with "file:line: problem". */

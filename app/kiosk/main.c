@@ -135,10 +135,9 @@ static void save_intake(kiosk *k, const effect *e)
         memset(rnd, 0, sizeof rnd);
     rnd[6] = (unsigned char)((rnd[6] & 0x0F) | 0x40); /* UUID version 4 */
     rnd[8] = (unsigned char)((rnd[8] & 0x3F) | 0x80);
-    snprintf(id, sizeof id,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", rnd[0],
-             rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], rnd[8], rnd[9], rnd[10],
-             rnd[11], rnd[12], rnd[13], rnd[14], rnd[15]);
+    snprintf(id, sizeof id, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], rnd[8], rnd[9],
+             rnd[10], rnd[11], rnd[12], rnd[13], rnd[14], rnd[15]);
     intake_input in = {.c = k->content,
                        .j = &e->journey,
                        .consent = e->consent,
@@ -154,12 +153,15 @@ static void save_intake(kiosk *k, const effect *e)
         snprintf(err, sizeof err, "no outbox (see the log at start)");
     } else if (env) {
         int64_t rec;
-        outbox_result r = outbox_put(k->outbox, "intake", env, strlen(env), &rec, err,
-                                     sizeof err);
+        outbox_result r = outbox_put(k->outbox, "intake", env, strlen(env), &rec, err, sizeof err);
         ok = r == OUTBOX_OK;
-        if (ok)
+        if (ok) {
             log_msg(LOG_INFO, "intake", "intake %u stored as outbox record %lld", e->request,
                     (long long)rec);
+            outbox_stats st;
+            if (outbox_get_stats(k->outbox, &st))
+                metrics_outbox(st.queued, st.dead);
+        }
         explicit_bzero(env, strlen(env));
         free(env);
     }
@@ -402,6 +404,22 @@ static void host_logshot(void *ctx, const char *name)
     }
 }
 
+static bool host_wait_delivered(void *ctx)
+{
+    kiosk *k = ctx;
+    if (!k->outbox || !k->uplink)
+        return false;
+    for (int i = 0; i < 400; i++) {
+        outbox_stats st;
+        outbox_get_stats(k->outbox, &st);
+        if (st.queued == 0)
+            return true;
+        uplink_wake(k->uplink);
+        SDL_Delay(50);
+    }
+    return false;
+}
+
 static const session *host_state(void *ctx)
 {
     return &((kiosk *)ctx)->s;
@@ -434,6 +452,7 @@ static void open_outbox(kiosk *k)
     }
     outbox_stats st;
     outbox_get_stats(k->outbox, &st);
+    metrics_outbox(st.queued, st.dead);
     if (!k->cfg.uplink.base_url[0]) {
         log_msg(LOG_INFO, "outbox",
                 "%d queued, %d dead letter(s); no case service configured "
@@ -812,7 +831,8 @@ int main(int argc, char **argv)
                          .frame = host_frame,
                          .logframe = host_logframe,
                          .logshot = host_logshot,
-                         .state = host_state};
+                         .state = host_state,
+                         .wait_delivered = host_wait_delivered};
         rc = script_run(script, k->u, &h, k->shot_dir[0] ? k->shot_dir : ".", err, sizeof err);
         if (rc)
             fprintf(stderr, "loket: %s\n", err);

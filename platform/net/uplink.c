@@ -14,6 +14,7 @@
 
 #include "intake/intake.h"
 #include "sys/log.h"
+#include "sys/metrics.h"
 
 #define MAX_RESPONSE (1 << 20)
 
@@ -419,6 +420,13 @@ bool uplink_step(uplink *u, int64_t now_s)
     else
         log_msg(LOG_INFO, "uplink", "record %lld delivered", (long long)r.id);
     outbox_record_free(&r);
+    outbox_stats os;
+    if (outbox_get_stats(u->ob, &os)) {
+        uplink_status st;
+        uplink_get_status(u, &st);
+        metrics_outbox(os.queued, os.dead);
+        metrics_uplink(st.delivered, (long long)st.failing_since_s);
+    }
     return true;
 }
 

@@ -18,6 +18,9 @@ static struct {
     char kiosk[64];
     unsigned long printed, unconfirmed, failed[N_FAULTS], failed_other, reference_failed;
     bool near_end, status_known;
+    int queued, dead;
+    unsigned long delivered;
+    long long failing_since;
     char fault[24]; /* the current fault, "" when the last slip printed */
     time_t fault_since;
 } m = {.lock = PTHREAD_MUTEX_INITIALIZER};
@@ -57,6 +60,20 @@ static void write_file(void)
     fprintf(f, "# HELP loket_reference_failures_total Reference numbers that could not be made.\n");
     fprintf(f, "# TYPE loket_reference_failures_total counter\n");
     fprintf(f, "loket_reference_failures_total{kiosk=\"%s\"} %lu\n", m.kiosk, m.reference_failed);
+    fprintf(f, "# HELP loket_outbox_queued Intakes waiting to be delivered.\n");
+    fprintf(f, "# TYPE loket_outbox_queued gauge\n");
+    fprintf(f, "loket_outbox_queued{kiosk=\"%s\"} %d\n", m.kiosk, m.queued);
+    fprintf(f, "# HELP loket_outbox_dead_letters Intakes the case service refused, kept for a "
+               "technician.\n");
+    fprintf(f, "# TYPE loket_outbox_dead_letters gauge\n");
+    fprintf(f, "loket_outbox_dead_letters{kiosk=\"%s\"} %d\n", m.kiosk, m.dead);
+    fprintf(f, "# HELP loket_uplink_delivered_total Intakes delivered since the start.\n");
+    fprintf(f, "# TYPE loket_uplink_delivered_total counter\n");
+    fprintf(f, "loket_uplink_delivered_total{kiosk=\"%s\"} %lu\n", m.kiosk, m.delivered);
+    fprintf(f, "# HELP loket_uplink_failing_since_seconds When delivery started failing (Unix "
+               "time), 0 when it is not.\n");
+    fprintf(f, "# TYPE loket_uplink_failing_since_seconds gauge\n");
+    fprintf(f, "loket_uplink_failing_since_seconds{kiosk=\"%s\"} %lld\n", m.kiosk, m.failing_since);
     bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
     ok = fclose(f) == 0 && ok;
     if (ok)
@@ -104,6 +121,28 @@ void metrics_print_outcome(const print_outcome *o)
     m.status_known = st->known;
     m.near_end = st->known && st->paper_near_end;
     write_file();
+    pthread_mutex_unlock(&m.lock);
+}
+
+void metrics_outbox(int queued, int dead)
+{
+    pthread_mutex_lock(&m.lock);
+    bool changed = m.queued != queued || m.dead != dead;
+    m.queued = queued;
+    m.dead = dead;
+    if (changed)
+        write_file();
+    pthread_mutex_unlock(&m.lock);
+}
+
+void metrics_uplink(unsigned long delivered, long long failing_since_s)
+{
+    pthread_mutex_lock(&m.lock);
+    bool changed = m.delivered != delivered || m.failing_since != failing_since_s;
+    m.delivered = delivered;
+    m.failing_since = failing_since_s;
+    if (changed)
+        write_file();
     pthread_mutex_unlock(&m.lock);
 }
 

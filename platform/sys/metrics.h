@@ -14,6 +14,10 @@ void metrics_init(const char *data_dir, const char *kiosk_id);
 void metrics_print_outcome(const print_outcome *o);
 /* A reference number could not be made (the sequence file cannot be written). */
 void metrics_reference_failed(void);
+/* The outbox: intakes queued and dead letters. */
+void metrics_outbox(int queued, int dead);
+/* The uplink: delivered since the start, failing since (Unix time; 0: not failing). */
+void metrics_uplink(unsigned long delivered, long long failing_since_s);
 /* The printer's condition as one line for the log and the technician ("ok", "paper near end",
  * "paper_end since 2026-11-28 10:42", "unknown"). */
 void metrics_printer_condition(char *out, size_t cap);
