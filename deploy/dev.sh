@@ -77,6 +77,20 @@ test)
   fi
   grep -E "^stat::number_of_executed_units|^Done" "$corpus.log" || true
   rm -rf "$corpus" "$corpus.log"
+  # the case service's answers (outside bytes), briefly
+  cmake --build build-fuzz -j "$jobs" --target fuzz_uplink_answer >/dev/null
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus-answer/* "$corpus"/
+  asecs=${LOKET_FUZZ_ANSWER_SECONDS:-10}
+  echo "fuzz_uplink_answer: $asecs s"
+  if ! build-fuzz/tests/fuzz/fuzz_uplink_answer -max_total_time="$asecs" -max_len=8192 \
+    -print_final_stats=1 "$corpus" >"$corpus.log" 2>&1; then
+    tail -n 60 "$corpus.log"
+    echo "fuzz_uplink_answer found a problem: the input is in the crash-* file above" >&2
+    exit 1
+  fi
+  grep -E "^stat::number_of_executed_units|^Done" "$corpus.log" || true
+  rm -rf "$corpus" "$corpus.log"
   # 3. the benchmark, briefly, on an optimised build without sanitizers (valgrind cannot run
   #    sanitized programs); it must run and print its figures. Full run: README, "Benchmarks".
   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOKET_TESTS=OFF -DLOKET_BENCH=ON >/dev/null

@@ -150,12 +150,12 @@ static void body_free(body *b)
 }
 
 /* One request. Returns false on a transport failure (why says what); else *status and the
- * parsed JSON answer (or NULL). */
+ * answer's bytes in *resp (body_free it). */
 static bool http(uplink *u, const char *method, const char *path, const char *req, long *status,
-                 json_t **resp, char *why, size_t whycap)
+                 body *resp, char *why, size_t whycap)
 {
     *status = 0;
-    *resp = NULL;
+    *resp = (body){0};
     char url[1200];
     snprintf(url, sizeof url, "%s%s", u->cfg.base_url, path);
     CURL *c = u->curl;
@@ -205,9 +205,7 @@ static bool http(uplink *u, const char *method, const char *path, const char *re
         return false;
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-    if (b.b && b.n)
-        *resp = json_loadb(b.b, b.n, 0, NULL);
-    body_free(&b);
+    *resp = b;
     return true;
 }
 
@@ -269,6 +267,66 @@ static const char *betrokkene_uuid_of(json_t *klantcontact)
     return json_string_value(json_object_get(json_array_get(list, 0), "uuid"));
 }
 
+static void copy_uuid(const char *u, char *out, size_t cap)
+{
+    /* a UUID is 36 characters of hex and dashes; anything else is not kept */
+    size_t n = u ? strlen(u) : 0;
+    bool ok = n == 36;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (u[i] >= '0' && u[i] <= '9') || (u[i] >= 'a' && u[i] <= 'f') ||
+             (u[i] >= 'A' && u[i] <= 'F') || u[i] == '-';
+    snprintf(out, cap, "%s", ok ? u : "");
+}
+
+deliver_result uplink_read_answer(answer_kind kind, long status, const char *bytes, size_t n,
+                                  bool *found, char *betrokkene, size_t bcap, char *why,
+                                  size_t whycap)
+{
+    *found = false;
+    if (bcap)
+        betrokkene[0] = '\0';
+    why[0] = '\0';
+    json_t *resp = n ? json_loadb(bytes, n, 0, NULL) : NULL;
+    deliver_result res = DELIVER_OK;
+    bool ok_status = kind == ANSWER_POST ? (status == 201 || status == 200) : status == 200;
+    if (!ok_status) {
+        res = classify(status, resp, why, whycap);
+        if (kind != ANSWER_POST && res == DELIVER_DEAD) /* a lookup is never the record's fault */
+            res = DELIVER_RETRY;
+    } else if (kind == ANSWER_POST) {
+        *found = true;
+        copy_uuid(json_string_value(json_object_get(json_object_get(resp, "betrokkene"), "uuid")),
+                  betrokkene, bcap);
+    } else if (!json_is_object(resp) || !json_is_array(json_object_get(resp, "results"))) {
+        /* an answer we cannot read proves nothing: try again, never send blindly */
+        snprintf(why, whycap, "HTTP %ld: the lookup's answer is not a list of results", status);
+        res = DELIVER_RETRY;
+    } else {
+        json_t *first = json_array_get(json_object_get(resp, "results"), 0);
+        *found = first != NULL;
+        if (first && kind == ANSWER_LOOKUP_CONTACT)
+            copy_uuid(betrokkene_uuid_of(first), betrokkene, bcap);
+    }
+    json_decref(resp);
+    return res;
+}
+
+/* One request and the reading of its answer. */
+static deliver_result call(uplink *u, answer_kind kind, const char *method, const char *path,
+                           const char *req, bool *found, char *betrokkene, size_t bcap, char *why,
+                           size_t whycap)
+{
+    long status;
+    body b;
+    *found = false;
+    if (!http(u, method, path, req, &status, &b, why, whycap))
+        return DELIVER_RETRY;
+    deliver_result r =
+        uplink_read_answer(kind, status, b.b, b.n, found, betrokkene, bcap, why, whycap);
+    body_free(&b);
+    return r;
+}
+
 deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lookup, char *why,
                               size_t whycap)
 {
@@ -282,67 +340,39 @@ deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lo
         json_decref(env);
         return DELIVER_DEAD;
     }
-    deliver_result res = DELIVER_RETRY;
-    char path[256], betrokkene[64] = "";
-    long status;
-    json_t *resp = NULL;
+    deliver_result res;
+    char path[256], betrokkene[64] = "", ignored[8];
     bool have = false;
     if (lookup) {
         snprintf(path, sizeof path, "/klantcontacten?referentienummer=%s&expand=hadBetrokkenen",
                  ref);
-        if (!http(u, "GET", path, NULL, &status, &resp, why, whycap))
+        res = call(u, ANSWER_LOOKUP_CONTACT, "GET", path, NULL, &have, betrokkene,
+                   sizeof betrokkene, why, whycap);
+        if (res != DELIVER_OK)
             goto out;
-        if (status != 200) {
-            res = classify(status, resp, why, whycap);
-            if (res == DELIVER_DEAD) /* a lookup is never the record's fault */
-                res = DELIVER_RETRY;
-            goto out;
-        }
-        json_t *first = json_array_get(json_object_get(resp, "results"), 0);
-        if (first) {
-            have = true;
-            const char *b = betrokkene_uuid_of(first);
-            snprintf(betrokkene, sizeof betrokkene, "%s", b ? b : "");
-        }
-        json_decref(resp);
-        resp = NULL;
     }
     if (!have) {
         char *req = json_dumps(mk, JSON_COMPACT);
-        bool sent = req && http(u, "POST", "/maak-klantcontact", req, &status, &resp, why, whycap);
+        bool stored = false;
+        res = req ? call(u, ANSWER_POST, "POST", "/maak-klantcontact", req, &stored, betrokkene,
+                         sizeof betrokkene, why, whycap)
+                  : DELIVER_RETRY;
         if (req) {
             explicit_bzero(req, strlen(req));
             free(req);
         }
-        if (!sent)
+        if (res != DELIVER_OK)
             goto out;
-        if (status != 201 && status != 200) {
-            res = classify(status, resp, why, whycap);
-            goto out;
-        }
-        const char *b =
-            json_string_value(json_object_get(json_object_get(resp, "betrokkene"), "uuid"));
-        snprintf(betrokkene, sizeof betrokkene, "%s", b ? b : "");
-        json_decref(resp);
-        resp = NULL;
     }
     if (json_is_object(da)) {
         bool da_have = false;
         if (lookup) {
             const char *r = json_string_value(json_object_get(da, "referentie"));
             snprintf(path, sizeof path, "/digitaleadressen?referentie=%s", r ? r : "");
-            if (!http(u, "GET", path, NULL, &status, &resp, why, whycap))
+            res = call(u, ANSWER_LOOKUP_ADDRESS, "GET", path, NULL, &da_have, ignored,
+                       sizeof ignored, why, whycap);
+            if (res != DELIVER_OK)
                 goto out;
-            if (status != 200) {
-                res = classify(status, resp, why, whycap);
-                if (res == DELIVER_DEAD)
-                    res = DELIVER_RETRY;
-                goto out;
-            }
-            da_have = json_integer_value(json_object_get(resp, "count")) > 0 ||
-                      json_array_size(json_object_get(resp, "results")) > 0;
-            json_decref(resp);
-            resp = NULL;
         }
         if (!da_have) {
             json_t *adres = json_deep_copy(da);
@@ -351,23 +381,20 @@ deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lo
                                     json_pack("{s:s}", "uuid", betrokkene));
             char *req = json_dumps(adres, JSON_COMPACT);
             json_decref(adres);
-            bool sent =
-                req && http(u, "POST", "/digitaleadressen", req, &status, &resp, why, whycap);
+            bool stored = false;
+            res = req ? call(u, ANSWER_POST, "POST", "/digitaleadressen", req, &stored, ignored,
+                             sizeof ignored, why, whycap)
+                      : DELIVER_RETRY;
             if (req) {
                 explicit_bzero(req, strlen(req));
                 free(req);
             }
-            if (!sent)
+            if (res != DELIVER_OK)
                 goto out;
-            if (status != 201 && status != 200) {
-                res = classify(status, resp, why, whycap);
-                goto out;
-            }
         }
     }
     res = DELIVER_OK;
 out:
-    json_decref(resp);
     json_decref(env);
     return res;
 }

@@ -57,6 +57,13 @@ void uplink_get_status(uplink *u, uplink_status *st);
  * record may have arrived already. `why` gets the reason of a retry or dead letter. */
 deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lookup, char *why,
                               size_t whycap);
+/* Reads the case service's answer (any bytes; exposed for the fuzz target): for a POST,
+ * whether it was stored and the betrokkene's uuid; for a lookup, whether the record is there
+ * (and its betrokkene's uuid). A lookup answer that cannot be read means "try again". */
+typedef enum { ANSWER_POST, ANSWER_LOOKUP_CONTACT, ANSWER_LOOKUP_ADDRESS } answer_kind;
+deliver_result uplink_read_answer(answer_kind kind, long status, const char *bytes, size_t n,
+                                  bool *found, char *betrokkene, size_t bcap, char *why,
+                                  size_t whycap);
 /* The sender thread's loop body, once: takes the next due record, if any, and tries it.
  * Returns false when nothing was due. */
 bool uplink_step(uplink *u, int64_t now_s);
