@@ -15,7 +15,8 @@ RUN_PACKAGES=(build-essential cmake pkg-config gettext
   libyaml-dev libinih-dev libqrencode-dev libsqlite3-dev libssl-dev libjansson-dev
   libcurl4-openssl-dev)
 # Tests: unit tests, a display for the real window, fuzzing, benchmarks.
-TEST_PACKAGES=(libcmocka-dev xvfb xauth clang libclang-rt-14-dev valgrind zbar-tools)
+TEST_PACKAGES=(libcmocka-dev xvfb xauth clang libclang-rt-14-dev valgrind zbar-tools
+  libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl)
 
 need_packages() {
   local missing=()

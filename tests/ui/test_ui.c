@@ -9,7 +9,7 @@
  * decoded back to a bitmap (tests/support/escpos_decode), its QR code is read with zbarimg, and
  * a fake network printer (tests/support/fake_printer) answers status questions.
  *
- * usage: test_ui LOKET SCRIPTS_DIR OUT_DIR FAKE_PRINTER */
+ * usage: test_ui LOKET SCRIPTS_DIR OUT_DIR FAKE_PRINTER SUPPORT_SRC_DIR FAKE_CASESVC */
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -28,7 +28,7 @@
 
 #include "escpos_decode.h"
 
-static const char *LOKET, *SCRIPTS, *OUT, *FAKE_PRINTER;
+static const char *LOKET, *SCRIPTS, *OUT, *FAKE_PRINTER, *SUPPORT, *FAKE_CASESVC;
 
 /* ---- render log ---- */
 
@@ -562,6 +562,9 @@ static void fake_printer_start(fake_printer *f, const char *mode, const char *di
     f->pid = fork();
     assert_true(f->pid >= 0);
     if (f->pid == 0) {
+        /* an orphan must never hold the test's output open */
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(126);
         execl(FAKE_PRINTER, FAKE_PRINTER, "0", mode, f->received, ready, (char *)NULL);
         _exit(127);
     }
@@ -598,10 +601,13 @@ static void fake_printer_stop(fake_printer *f)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: test_ui LOKET SCRIPTS_DIR OUT_DIR FAKE_PRINTER\n");
+    if (argc != 7) {
+        fprintf(stderr,
+                "usage: test_ui LOKET SCRIPTS_DIR OUT_DIR FAKE_PRINTER SUPPORT FAKE_CASESVC\n");
         return 2;
     }
+    SUPPORT = argv[5];
+    FAKE_CASESVC = argv[6];
     LOKET = argv[1];
     SCRIPTS = argv[2];
     OUT = argv[3];
