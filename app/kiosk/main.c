@@ -425,6 +425,77 @@ static const session *host_state(void *ctx)
     return &((kiosk *)ctx)->s;
 }
 
+/* ---- the technician's outbox tool ---- */
+
+static void print_dead(void *ctx, int64_t id, int64_t created_s, int64_t died_s, int attempts,
+                       const char *reason)
+{
+    (void)ctx;
+    char c[32], d[32];
+    struct tm tm;
+    time_t t = (time_t)created_s;
+    localtime_r(&t, &tm);
+    strftime(c, sizeof c, "%Y-%m-%d %H:%M", &tm);
+    t = (time_t)died_s;
+    localtime_r(&t, &tm);
+    strftime(d, sizeof d, "%Y-%m-%d %H:%M", &tm);
+    printf("  dead letter %lld: made %s, refused %s after %d attempt(s): %s\n", (long long)id, c, d,
+           attempts, reason ? reason : "");
+}
+
+/* loket --outbox: the status; --outbox-show ID: a dead letter's content (personal data: on the
+ * technician's terminal only); --outbox-resend ID: queue a dead letter again. */
+static int outbox_tool(const loket_config *cfg, char cmd, long long id)
+{
+    char err[512];
+    unsigned char key[OUTBOX_KEY_BYTES];
+    if (!outbox_key_load(cfg->outbox_key, key, err, sizeof err)) {
+        fprintf(stderr, "loket: %s\n", err);
+        return 1;
+    }
+    outbox *ob = outbox_open(cfg->outbox_path, key, &cfg->outbox, err, sizeof err);
+    explicit_bzero(key, sizeof key);
+    if (!ob) {
+        fprintf(stderr, "loket: %s\n", err);
+        return 1;
+    }
+    int rc = 0;
+    if (cmd == 'l') {
+        outbox_stats st;
+        outbox_get_stats(ob, &st);
+        printf("outbox %s: %d queued, %d dead letter(s)\n", cfg->outbox_path, st.queued, st.dead);
+        if (st.failing_since_s) {
+            char since[32];
+            struct tm tm;
+            time_t t = (time_t)st.failing_since_s;
+            localtime_r(&t, &tm);
+            strftime(since, sizeof since, "%Y-%m-%d %H:%M", &tm);
+            printf("  failing since %s, %d attempt(s): %s\n", since, st.max_attempts,
+                   st.last_error);
+        }
+        printf("  case service: %s\n",
+               cfg->uplink.base_url[0] ? cfg->uplink.base_url : "not configured (uplink.url)");
+        outbox_list_dead(ob, print_dead, NULL);
+    } else if (cmd == 's') {
+        outbox_record r;
+        if (outbox_read_dead(ob, id, &r)) {
+            fwrite(r.data, 1, r.n, stdout);
+            putchar('\n');
+            outbox_record_free(&r);
+        } else {
+            fprintf(stderr, "loket: no dead letter %lld (see loket --outbox)\n", id);
+            rc = 1;
+        }
+    } else if (outbox_resend(ob, id)) {
+        printf("dead letter %lld is queued again; the kiosk sends it at once\n", id);
+    } else {
+        fprintf(stderr, "loket: no dead letter %lld (see loket --outbox)\n", id);
+        rc = 1;
+    }
+    outbox_close(ob);
+    return rc;
+}
+
 /* ---- start-up ---- */
 
 /* The outbox and the uplink. Without them the citizen is still helped (overview, slip,
@@ -488,6 +559,9 @@ static void usage(FILE *f)
                "  --render-log FILE       write what is on screen, frame by frame\n"
                "  --date YYYY-MM-DD       the fixed date in scripted mode (default 2026-11-28)\n"
                "  --exit-after-first-frame  start, draw, report the time and exit (benchmark)\n"
+               "  --outbox                the outbox: queued, failing since, dead letters\n"
+               "  --outbox-show ID        a dead letter's content (personal data!)\n"
+               "  --outbox-resend ID      queue a dead letter again\n"
                "  --version, --help\n");
 }
 
@@ -589,6 +663,8 @@ int main(int argc, char **argv)
     Uint64 t0 = SDL_GetPerformanceCounter();
     config_defaults(&k->cfg);
     bool windowed = false, first_frame_exit = false;
+    char outbox_cmd = 0;
+    long long outbox_id = 0;
     const char *script = NULL, *render_log = NULL, *check = NULL, *date = NULL;
     int missing_lang = -1;
     char err[1024];
@@ -607,7 +683,10 @@ int main(int argc, char **argv)
         O_FIRST,
         O_VERSION,
         O_HELP,
-        O_MISSING
+        O_MISSING,
+        O_OUTBOX,
+        O_OUTBOX_SHOW,
+        O_OUTBOX_RESEND
     };
     static const struct option opts[] = {
         {"windowed", no_argument, 0, O_WINDOWED},
@@ -625,6 +704,9 @@ int main(int argc, char **argv)
         {"exit-after-first-frame", no_argument, 0, O_FIRST},
         {"version", no_argument, 0, O_VERSION},
         {"help", no_argument, 0, O_HELP},
+        {"outbox", no_argument, 0, O_OUTBOX},
+        {"outbox-show", required_argument, 0, O_OUTBOX_SHOW},
+        {"outbox-resend", required_argument, 0, O_OUTBOX_RESEND},
         {0, 0, 0, 0},
     };
     int o;
@@ -696,6 +778,14 @@ int main(int argc, char **argv)
         case O_FIRST:
             first_frame_exit = true;
             break;
+        case O_OUTBOX:
+            outbox_cmd = 'l';
+            break;
+        case O_OUTBOX_SHOW:
+        case O_OUTBOX_RESEND:
+            outbox_cmd = o == O_OUTBOX_SHOW ? 's' : 'r';
+            outbox_id = strtoll(optarg, NULL, 10);
+            break;
         case O_VERSION:
             printf("loket %s\n", LOKET_VERSION);
             return 0;
@@ -717,6 +807,8 @@ int main(int argc, char **argv)
         goto bad_option;
     log_set_level(k->cfg.debug_log ? LOG_DEBUG : LOG_INFO);
     k->scripted = script != NULL;
+    if (outbox_cmd)
+        return outbox_tool(&k->cfg, outbox_cmd, outbox_id);
 
     if (!make_dir(k->cfg.data_dir)) {
         fprintf(stderr, "loket: cannot create the data folder %s: %s\n", k->cfg.data_dir,

@@ -508,6 +508,65 @@ bool outbox_resend(outbox *ob, int64_t dead_id)
     return ok;
 }
 
+void outbox_list_dead(outbox *ob, outbox_dead_fn fn, void *ctx)
+{
+    pthread_mutex_lock(&ob->lock);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(ob->db,
+                           "SELECT id, created, died, attempts, reason FROM dead_letters "
+                           "ORDER BY id",
+                           -1, &st, NULL) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW)
+            fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+               sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3),
+               (const char *)sqlite3_column_text(st, 4));
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&ob->lock);
+}
+
+bool outbox_read_dead(outbox *ob, int64_t dead_id, outbox_record *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    pthread_mutex_lock(&ob->lock);
+    sqlite3_stmt *st = NULL;
+    bool ok = false;
+    if (sqlite3_prepare_v2(ob->db,
+                           "SELECT uid, kind, created, attempts, nonce, ct FROM dead_letters "
+                           "WHERE id = ?",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, dead_id);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const unsigned char *uid = sqlite3_column_blob(st, 0);
+            const char *kind = (const char *)sqlite3_column_text(st, 1);
+            const unsigned char *nonce = sqlite3_column_blob(st, 4);
+            const unsigned char *ct = sqlite3_column_blob(st, 5);
+            size_t ctn = (size_t)sqlite3_column_bytes(st, 5);
+            if (uid && sqlite3_column_bytes(st, 0) == UID_BYTES && kind &&
+                strlen(kind) < sizeof rec->kind && nonce &&
+                sqlite3_column_bytes(st, 4) == NONCE_BYTES && ct && ctn >= TAG_BYTES) {
+                unsigned char aad[64];
+                size_t aadn;
+                make_aad(uid, kind, aad, &aadn);
+                unsigned char *plain = malloc(ctn - TAG_BYTES + 1);
+                if (plain && open_sealed(ob->key, nonce, aad, aadn, ct, ctn, plain)) {
+                    rec->id = dead_id;
+                    snprintf(rec->kind, sizeof rec->kind, "%s", kind);
+                    rec->created_s = sqlite3_column_int64(st, 2);
+                    rec->attempts = sqlite3_column_int(st, 3);
+                    rec->data = plain;
+                    rec->n = ctn - TAG_BYTES;
+                    ok = true;
+                } else {
+                    free(plain);
+                }
+            }
+        }
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&ob->lock);
+    return ok;
+}
+
 bool outbox_get_stats(outbox *ob, outbox_stats *s)
 {
     memset(s, 0, sizeof *s);

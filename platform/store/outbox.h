@@ -68,6 +68,14 @@ bool outbox_dead_letter(outbox *ob, int64_t id, int64_t now_s, const char *reaso
 /* A technician re-sends a dead letter: it is queued again, due at once. */
 bool outbox_resend(outbox *ob, int64_t dead_id);
 
+/* The dead letters, oldest first, for the technician: id, times, attempts and the reason
+ * (never the content). */
+typedef void (*outbox_dead_fn)(void *ctx, int64_t id, int64_t created_s, int64_t died_s,
+                               int attempts, const char *reason);
+void outbox_list_dead(outbox *ob, outbox_dead_fn fn, void *ctx);
+/* One dead letter, decrypted, for a technician to inspect (wipe with outbox_record_free). */
+bool outbox_read_dead(outbox *ob, int64_t dead_id, outbox_record *rec);
+
 typedef struct {
     int queued, dead;
     int64_t oldest_queued_s; /* 0 when none */

@@ -258,6 +258,17 @@ static void bounded_and_nothing_queued_is_lost(void **state)
     remove_dir(&f);
 }
 
+static void count_dead(void *ctx, int64_t id, int64_t created_s, int64_t died_s, int attempts,
+                       const char *reason)
+{
+    (void)id;
+    (void)created_s;
+    (void)died_s;
+    (void)attempts;
+    assert_non_null(reason);
+    (*(int *)ctx)++;
+}
+
 static void damaged_records_and_dead_letters(void **state)
 {
     (void)state;
@@ -303,6 +314,14 @@ static void damaged_records_and_dead_letters(void **state)
                         "HTTP 400: referentienummer: too long");
     sqlite3_finalize(q);
     sqlite3_close(db);
+    /* the technician sees the reasons, and can read the letter */
+    int listed = 0;
+    outbox_list_dead(ob, count_dead, &listed);
+    assert_int_equal(listed, 2);
+    assert_true(outbox_read_dead(ob, dead_b, &r));
+    assert_memory_equal(r.data, "fine", 4);
+    outbox_record_free(&r);
+    assert_false(outbox_read_dead(ob, 12345, &r));
     assert_true(outbox_resend(ob, dead_b));
     assert_true(outbox_next_due(ob, 0, &r));
     assert_memory_equal(r.data, "fine", 4);
