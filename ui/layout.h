@@ -110,6 +110,7 @@ void screen_consent(layout *L);
 void screen_contact(layout *L);
 void screen_phone(layout *L);
 void screen_summary(layout *L);
+void screen_email(layout *L);
 void overlay_handoff(layout *L);
 void overlay_language(layout *L);
 void overlay_timeout(layout *L);

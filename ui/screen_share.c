@@ -25,6 +25,15 @@ static int button(layout *L, SDL_Rect a, int y, const char *id, const char *labe
     return h + th->gap;
 }
 
+/* Keys keep their places in every language (a keypad and a keyboard are not mirrored): the
+ * rectangle is pre-mirrored, so that the layout's mirroring for right-to-left puts it back. */
+static SDL_Rect keep_ltr(const layout *L, SDL_Rect r)
+{
+    if (L->rtl)
+        r.x = L->W - r.x - r.w;
+    return r;
+}
+
 void screen_consent(layout *L)
 {
     const theme *th = L->th;
@@ -71,6 +80,8 @@ void screen_contact(layout *L)
          2 * th->gap;
     y += button(L, a, y, "contact:callback", tr(lang, "Bel mij terug"), "phone", BTN_SECONDARY,
                 (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_CALLBACK});
+    y += button(L, a, y, "contact:email", tr(lang, "Mail mij"), "website", BTN_SECONDARY,
+                (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_EMAIL});
     y += button(L, a, y, "contact:desk", tr(lang, "Ik kom naar de balie"), "visit", BTN_SECONDARY,
                 (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_DESK});
     button(L, a, y, "contact:none", tr(lang, "Ik wil geen contact"), "no", BTN_SECONDARY,
@@ -108,7 +119,8 @@ void screen_phone(layout *L)
     static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9"};
     for (int i = 0; i < 12; i++) {
         int r = i / cols, col = i % cols;
-        SDL_Rect k = {a.x + col * (kw + th->gap), y + r * (kh + th->gap), kw, kh};
+        SDL_Rect k =
+            keep_ltr(L, (SDL_Rect){a.x + col * (kw + th->gap), y + r * (kh + th->gap), kw, kh});
         if (i < 9)
             layout_button(L, k, layout_printf(L, "key:%s", digits[i]), digits[i], NULL,
                           BTN_SECONDARY, (action){.kind = ACT_KEY_DIGIT, .arg = i + 1});
@@ -126,6 +138,58 @@ void screen_phone(layout *L)
     if (complete)
         button(L, a, y, "phone-done", tr(lang, "Klaar"), "done", BTN_PRIMARY,
                (action){.kind = ACT_PHONE_DONE});
+}
+
+/* An on-screen keyboard for an e-mail address: digits, letters (a-z: addresses are written in
+ * small letters), the signs addresses have, erase; always left to right. */
+void screen_email(layout *L)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    lang_id lang = L->lang;
+    SDL_Rect a = chrome_build(L, true);
+    int y = a.y;
+    y += text(L, a, y, th->px_title, true, tr(lang, "Wat is uw e-mailadres?")) + th->gap;
+    int big = th->px_title;
+    int fh = layout_text_height(L, a.w - 2 * th->pad, big, true,
+                                s->data.email[0] ? s->data.email : "M") +
+             2 * th->pad;
+    layout_panel(L, (SDL_Rect){a.x, y, a.w, fh}, th->c.card, th->c.border, 3);
+    char shown[SESSION_EMAIL_MAX * 2];
+    if (s->data.email[0])
+        layout_text(L, a.x + th->pad, y + th->pad, a.w - 2 * th->pad, big, true, th->c.on_card,
+                    th->c.card, ALIGN_START,
+                    layout_str(L, i18n_ltr(lang, s->data.email, shown, sizeof shown)));
+    y += fh + th->gap;
+    bool complete = session_email_complete(s);
+    y += text(L, a, y, th->px_body, false,
+              complete ? tr(lang, "Klopt het adres? Tik dan op Klaar.")
+                       : tr(lang, "Tik uw e-mailadres, zoals naam@voorbeeld.nl.")) +
+         th->gap;
+    static const char *const rows[] = {"1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm_.@"};
+    int cols = 10, gap = th->gap / 2;
+    int kw = (a.w - (cols - 1) * gap) / cols, kh = th->btn_h;
+    for (int r = 0; r < 4; r++) {
+        for (int c = 0; rows[r][c]; c++) {
+            char key[2] = {rows[r][c], 0};
+            SDL_Rect k = keep_ltr(L, (SDL_Rect){a.x + c * (kw + gap), y, kw, kh});
+            layout_button(L, k, layout_printf(L, "key:%s", key), layout_str(L, key), NULL,
+                          BTN_SECONDARY, (action){.kind = ACT_KEY_CHAR, .arg = rows[r][c]});
+        }
+        y += kh + gap;
+    }
+    /* the endings most addresses have, whole, and erase */
+    int third = (a.w - 2 * gap) / 3;
+    layout_button(L, keep_ltr(L, (SDL_Rect){a.x, y, third, kh}), "key:+", "+", NULL, BTN_SECONDARY,
+                  (action){.kind = ACT_KEY_CHAR, .arg = '+'});
+    layout_button(L, keep_ltr(L, (SDL_Rect){a.x + third + gap, y, third, kh}), "key:.nl", ".nl",
+                  NULL, BTN_SECONDARY, (action){.kind = ACT_KEY_CHAR, .arg = 1});
+    layout_button(L, keep_ltr(L, (SDL_Rect){a.x + 2 * (third + gap), y, third, kh}), "key:erase",
+                  tr(lang, "Wis"), "back", BTN_SECONDARY, (action){.kind = ACT_KEY_ERASE});
+    y += kh + th->gap;
+    if (complete)
+        button(L, a, y, "email-done", tr(lang, "Klaar"), "done", BTN_PRIMARY,
+               (action){.kind = ACT_EMAIL_DONE});
 }
 
 void screen_summary(layout *L)
@@ -148,14 +212,16 @@ void screen_summary(layout *L)
     }
     y += th->gap;
     const char *how = s->data.contact == SESSION_CONTACT_CALLBACK ? tr(lang, "Bel mij terug")
+                      : s->data.contact == SESSION_CONTACT_EMAIL  ? tr(lang, "Mail mij")
                       : s->data.contact == SESSION_CONTACT_DESK   ? tr(lang, "Ik kom naar de balie")
                                                                   : tr(lang, "Ik wil geen contact");
     y += text(L, a, y, th->px_body, true, tr(lang, "Contact:")) + th->gap / 2;
     y += text(L, a, y, th->px_body, false, how);
-    if (s->data.contact == SESSION_CONTACT_CALLBACK) {
-        char shown[64];
+    if (s->data.contact == SESSION_CONTACT_CALLBACK || s->data.contact == SESSION_CONTACT_EMAIL) {
+        char shown[SESSION_EMAIL_MAX * 2];
+        const char *d = s->data.contact == SESSION_CONTACT_CALLBACK ? s->data.phone : s->data.email;
         y += text(L, a, y, th->px_body, false,
-                  layout_str(L, i18n_ltr(lang, s->data.phone, shown, sizeof shown)));
+                  layout_str(L, i18n_ltr(lang, d, shown, sizeof shown)));
     }
     y += th->gap;
     if (s->data.j.reference[0]) {

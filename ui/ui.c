@@ -127,6 +127,9 @@ static void build(ui *u, const session *s)
     case SCREEN_SUMMARY:
         screen_summary(L);
         break;
+    case SCREEN_EMAIL:
+        screen_email(L);
+        break;
     default:
         screen_out_of_order(L);
         break;

@@ -11,7 +11,7 @@ static const char *const screen_names[SCREEN_COUNT] = {
     [SCREEN_NEXT_STEP] = "next_step",       [SCREEN_GOODBYE] = "goodbye",
     [SCREEN_OUT_OF_ORDER] = "out_of_order", [SCREEN_CONSENT] = "consent",
     [SCREEN_CONTACT] = "contact",           [SCREEN_PHONE] = "phone",
-    [SCREEN_SUMMARY] = "summary",
+    [SCREEN_SUMMARY] = "summary",           [SCREEN_EMAIL] = "email",
 };
 
 const char *screen_name(screen_id s)
@@ -195,10 +195,13 @@ static void go_back(session *s, effects *out)
         s->screen = SCREEN_CONSENT;
         break;
     case SCREEN_PHONE:
+    case SCREEN_EMAIL:
         s->screen = SCREEN_CONTACT;
         break;
     case SCREEN_SUMMARY:
-        s->screen = s->data.contact == SESSION_CONTACT_CALLBACK ? SCREEN_PHONE : SCREEN_CONTACT;
+        s->screen = s->data.contact == SESSION_CONTACT_CALLBACK ? SCREEN_PHONE
+                    : s->data.contact == SESSION_CONTACT_EMAIL  ? SCREEN_EMAIL
+                                                                : SCREEN_CONTACT;
         break;
     case SCREEN_GOODBYE:
         end_session(s, END_DONE, SCREEN_WELCOME, out);
@@ -427,11 +430,16 @@ void session_apply(session *s, const action *a, effects *out)
         break;
     case ACT_CONTACT:
         if (s->screen == SCREEN_CONTACT && a->arg >= SESSION_CONTACT_NONE &&
-            a->arg <= SESSION_CONTACT_DESK && a->arg != SESSION_CONTACT_EMAIL) {
+            a->arg <= SESSION_CONTACT_DESK) {
             s->data.contact = a->arg;
+            /* only the detail of the chosen way is kept */
             if (a->arg != SESSION_CONTACT_CALLBACK)
                 explicit_bzero(s->data.phone, sizeof s->data.phone);
-            s->screen = a->arg == SESSION_CONTACT_CALLBACK ? SCREEN_PHONE : SCREEN_SUMMARY;
+            if (a->arg != SESSION_CONTACT_EMAIL)
+                explicit_bzero(s->data.email, sizeof s->data.email);
+            s->screen = a->arg == SESSION_CONTACT_CALLBACK ? SCREEN_PHONE
+                        : a->arg == SESSION_CONTACT_EMAIL  ? SCREEN_EMAIL
+                                                           : SCREEN_SUMMARY;
         }
         break;
     case ACT_KEY_DIGIT:
@@ -441,12 +449,30 @@ void session_apply(session *s, const action *a, effects *out)
                 s->data.phone[n] = a->arg == 10 ? '+' : (char)('0' + a->arg);
         }
         break;
-    case ACT_KEY_ERASE:
-        if (s->screen == SCREEN_PHONE) {
-            size_t n = strlen(s->data.phone);
-            if (n > 0)
-                s->data.phone[n - 1] = '\0';
+    case ACT_KEY_ERASE: {
+        char *t = s->screen == SCREEN_PHONE   ? s->data.phone
+                  : s->screen == SCREEN_EMAIL ? s->data.email
+                                              : NULL;
+        size_t n = t ? strlen(t) : 0;
+        if (n > 0)
+            t[n - 1] = '\0';
+        break;
+    }
+    case ACT_KEY_CHAR:
+        if (s->screen == SCREEN_EMAIL && a->arg == 1) { /* the key ".nl" */
+            size_t n = strlen(s->data.email);
+            if (n + 3 <= SESSION_EMAIL_MAX)
+                memcpy(s->data.email + n, ".nl", 4);
+        } else if (s->screen == SCREEN_EMAIL && a->arg > 1 && a->arg < 128 &&
+                   strchr("abcdefghijklmnopqrstuvwxyz0123456789@.-_+", a->arg)) {
+            size_t n = strlen(s->data.email);
+            if (n < SESSION_EMAIL_MAX)
+                s->data.email[n] = (char)a->arg;
         }
+        break;
+    case ACT_EMAIL_DONE:
+        if (s->screen == SCREEN_EMAIL && session_email_complete(s))
+            s->screen = SCREEN_SUMMARY;
         break;
     case ACT_PHONE_DONE:
         if (s->screen == SCREEN_PHONE && session_phone_complete(s))
@@ -463,6 +489,7 @@ void session_apply(session *s, const action *a, effects *out)
                          .consent = s->data.consent & session_overview_orgs(s),
                          .contact = s->data.contact};
             memcpy(fx.phone, s->data.phone, sizeof fx.phone);
+            memcpy(fx.email, s->data.email, sizeof fx.email);
             push(out, fx);
             s->screen = SCREEN_NEXT_STEP;
         }
@@ -512,6 +539,17 @@ bool session_phone_complete(const session *s)
     if (n >= 2 && p[0] == '0' && p[1] == '0')
         return n >= 9 && n <= 15;
     return n == 10 && p[0] == '0';
+}
+
+bool session_email_complete(const session *s)
+{
+    const char *e = s->data.email, *at = strchr(e, '@');
+    size_t n = strlen(e);
+    if (!at || at == e || strchr(at + 1, '@') || n > SESSION_EMAIL_MAX)
+        return false;
+    const char *dot = strrchr(at, '.');
+    /* a domain with a dot, not at its start or end, and no empty labels */
+    return dot && dot > at + 1 && dot[1] && !strstr(at, "..") && e[n - 1] != '.' && e[0] != '.';
 }
 
 int session_warning_seconds_left(const session *s)

@@ -27,6 +27,7 @@ typedef enum {
     SCREEN_CONSENT,      /* who may get my story: a tick per organisation of the overview */
     SCREEN_CONTACT,      /* how the municipality may contact me */
     SCREEN_PHONE,        /* my phone number, on a keypad, for a call-back */
+    SCREEN_EMAIL,        /* my e-mail address, on an on-screen keyboard */
     SCREEN_SUMMARY,      /* what will be sent; "send" */
     SCREEN_COUNT
 } screen_id;
@@ -37,8 +38,14 @@ typedef enum { HANDOFF_NONE, HANDOFF_SENDING, HANDOFF_SENT, HANDOFF_FAILED } han
 /* INTAKE_SAVED: committed to the outbox (on disk, encrypted); the uplink delivers it. */
 typedef enum { INTAKE_NONE, INTAKE_SAVING, INTAKE_SAVED, INTAKE_FAILED } intake_status;
 /* Matches contact_pref in intake/intake.h. */
-enum { SESSION_CONTACT_NONE, SESSION_CONTACT_CALLBACK, SESSION_CONTACT_EMAIL, SESSION_CONTACT_DESK };
+enum {
+    SESSION_CONTACT_NONE,
+    SESSION_CONTACT_CALLBACK,
+    SESSION_CONTACT_EMAIL,
+    SESSION_CONTACT_DESK
+};
 #define SESSION_PHONE_MAX 16 /* digits, '+' first at most */
+#define SESSION_EMAIL_MAX 80 /* the API's limit for a digitaal adres */
 /* PRINT_UNCONFIRMED: the slip was sent, but the printer cannot say whether it came out (a
  * one-way printer that does not answer status queries). */
 typedef enum {
@@ -78,9 +85,12 @@ typedef enum {
     ACT_SHARE,          /* what now -> who may get my story */
     ACT_CONSENT_TOGGLE, /* arg: organisation index */
     ACT_CONSENT_DONE,   /* consent -> contact */
-    ACT_CONTACT,        /* arg: SESSION_CONTACT_*: call-back -> keypad, others -> summary */
+    ACT_CONTACT,        /* arg: SESSION_CONTACT_*: call-back -> keypad, e-mail -> keyboard,
+                           others -> summary */
     ACT_KEY_DIGIT,      /* arg: 0-9, or 10 for '+' */
-    ACT_KEY_ERASE,      /* the last digit off */
+    ACT_KEY_ERASE,      /* the last digit or letter off */
+    ACT_KEY_CHAR,       /* arg: a character of an e-mail address (a-z 0-9 @ . - _ +); 1: ".nl" */
+    ACT_EMAIL_DONE,     /* keyboard -> summary (when the address looks right) */
     ACT_PHONE_DONE,     /* keypad -> summary (when the number is valid) */
     ACT_SEND_INTAKE,    /* summary: send it */
     ACT_INTAKE_RESULT,  /* arg: request id, ok */
@@ -127,9 +137,10 @@ typedef struct {
     uint32_t request; /* matches the result action's arg */
     journey journey;  /* HANDOFF, PRINT, INTAKE: personal; wipe after use */
     session_end_reason end_reason;
-    uint64_t consent;                   /* INTAKE: organisations ticked */
-    int contact;                        /* INTAKE: SESSION_CONTACT_* */
-    char phone[SESSION_PHONE_MAX + 1];  /* INTAKE: call-back number */
+    uint64_t consent;                  /* INTAKE: organisations ticked */
+    int contact;                       /* INTAKE: SESSION_CONTACT_* */
+    char phone[SESSION_PHONE_MAX + 1]; /* INTAKE: call-back number */
+    char email[SESSION_EMAIL_MAX + 1]; /* INTAKE: e-mail address */
 } effect;
 
 #define SESSION_MAX_EFFECTS 4
@@ -172,6 +183,7 @@ typedef struct {
     uint64_t consent;     /* organisations ticked (bit per organisation index) */
     int contact;          /* SESSION_CONTACT_* */
     char phone[SESSION_PHONE_MAX + 1];
+    char email[SESSION_EMAIL_MAX + 1];
     intake_status intake;
     uint32_t intake_request;
 } session_data;
@@ -209,5 +221,7 @@ bool session_is_wiped(const session *s);
 uint64_t session_overview_orgs(const session *s);
 /* The phone number typed so far is one the case service accepts for a call-back. */
 bool session_phone_complete(const session *s);
+/* The e-mail address typed so far looks like one: name@domain.tld, at most 80 characters. */
+bool session_email_complete(const session *s);
 
 #endif

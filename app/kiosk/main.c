@@ -142,7 +142,9 @@ static void save_intake(kiosk *k, const effect *e)
                        .j = &e->journey,
                        .consent = e->consent,
                        .contact = (contact_pref)e->contact,
-                       .contact_detail = e->phone[0] ? e->phone : NULL,
+                       .contact_detail = e->contact == SESSION_CONTACT_EMAIL ? e->email
+                                         : e->phone[0]                        ? e->phone
+                                                                              : NULL,
                        .kiosk_id = k->cfg.kiosk_id,
                        .site_name = k->cfg.site_name,
                        .when = when,

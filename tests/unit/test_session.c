@@ -514,9 +514,23 @@ static void share_with_consent_contact_and_keypad(void **state)
     act_k(&s, ACT_CONSENT_TOGGLE, org);
     act_k(&s, ACT_CONSENT_DONE, 0);
     assert_int_equal(s.screen, SCREEN_CONTACT);
-    act_k(&s, ACT_CONTACT, SESSION_CONTACT_EMAIL); /* not offered yet */
+    /* e-mail: an address on the keyboard; then changed to a call-back, it is forgotten */
+    act_k(&s, ACT_CONTACT, SESSION_CONTACT_EMAIL);
+    assert_int_equal(s.screen, SCREEN_EMAIL);
+    static const char typed[] = "gerard@voorbeeld";
+    for (const char *p = typed; *p; p++)
+        act_k(&s, ACT_KEY_CHAR, *p);
+    act_k(&s, ACT_KEY_CHAR, '!'); /* not in an address */
+    assert_false(session_email_complete(&s));
+    act_k(&s, ACT_EMAIL_DONE, 0);
+    assert_int_equal(s.screen, SCREEN_EMAIL);
+    act_k(&s, ACT_KEY_CHAR, 1); /* ".nl" */
+    assert_string_equal(s.data.email, "gerard@voorbeeld.nl");
+    assert_true(session_email_complete(&s));
+    act_k(&s, ACT_BACK, 0);
     assert_int_equal(s.screen, SCREEN_CONTACT);
     act_k(&s, ACT_CONTACT, SESSION_CONTACT_CALLBACK);
+    assert_string_equal(s.data.email, "");
     assert_int_equal(s.screen, SCREEN_PHONE);
     act_k(&s, ACT_KEY_DIGIT, 0);
     act_k(&s, ACT_KEY_DIGIT, 10); /* '+' only first */
