@@ -379,7 +379,29 @@ static void trust_faults_are_retried_and_said(void **state)
     assert_int_equal(os.queued, 1);
     assert_int_equal(os.dead, 0);
 
+    /* the server's key pinned: another key is refused, even from the right CA */
     cfg = config_for(&s, "client.pem", "client.key", TOKEN);
+    snprintf(cfg.pin, sizeof cfg.pin, "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    u = uplink_new(&cfg, ob, err, sizeof err);
+    assert_true(uplink_step(u, clock_s()));
+    uplink_get_status(u, &st);
+    assert_int_equal(st.retried, 1);
+    assert_non_null(strstr(st.last_error, "pinned"));
+    uplink_free(u);
+
+    /* the right pin: delivered, once */
+    char pin_file[200], pin[200] = "";
+    snprintf(pin_file, sizeof pin_file, "%s/pin", DIR_);
+    sh("openssl x509 -in '%s/server.pem' -pubkey -noout | openssl pkey -pubin -outform der | "
+       "openssl dgst -sha256 -binary | openssl enc -base64 > '%s'",
+       PKI, pin_file);
+    FILE *pf = fopen(pin_file, "r");
+    assert_non_null(pf);
+    assert_non_null(fgets(pin, sizeof pin, pf));
+    fclose(pf);
+    pin[strcspn(pin, "\n")] = '\0';
+    cfg = config_for(&s, "client.pem", "client.key", TOKEN);
+    snprintf(cfg.pin, sizeof cfg.pin, "sha256//%s", pin);
     u = uplink_new(&cfg, ob, err, sizeof err);
     drain(u, ob, 5);
     assert_int_equal(arrivals(&s, ref), 1);
@@ -388,6 +410,9 @@ static void trust_faults_are_retried_and_said(void **state)
     service_stop(&s);
 
     /* configuration mistakes are refused at the start, with the reason */
+    uplink_config nocert = config_for(&s, "missing.pem", "client.key", TOKEN);
+    assert_null(uplink_new(&nocert, NULL, err, sizeof err));
+    assert_non_null(strstr(err, "uplink.cert"));
     uplink_config plain = config_for(&s, "client.pem", "client.key", TOKEN);
     snprintf(plain.base_url, sizeof plain.base_url, "http://localhost:%d/", s.port);
     assert_null(uplink_new(&plain, NULL, err, sizeof err));
