@@ -168,6 +168,28 @@ static void advance(session *s, int qi)
     }
 }
 
+/* The intake, as far as the citizen has chosen: ticked organisations, and a contact way only
+ * when its detail is complete (else "no contact": the employee can ask). */
+static void push_intake(session *s, effects *out)
+{
+    s->data.intake = INTAKE_SAVING;
+    s->data.intake_request = s->next_request++;
+    int contact = s->data.contact;
+    if ((contact == SESSION_CONTACT_CALLBACK && !session_phone_complete(s)) ||
+        (contact == SESSION_CONTACT_EMAIL && !session_email_complete(s)))
+        contact = SESSION_CONTACT_NONE;
+    effect fx = {.kind = EFFECT_INTAKE,
+                 .request = s->data.intake_request,
+                 .journey = snapshot(s),
+                 .consent = s->data.consent & session_overview_orgs(s),
+                 .contact = contact};
+    if (contact == SESSION_CONTACT_CALLBACK)
+        memcpy(fx.phone, s->data.phone, sizeof fx.phone);
+    if (contact == SESSION_CONTACT_EMAIL)
+        memcpy(fx.email, s->data.email, sizeof fx.email);
+    push(out, fx);
+}
+
 static void go_back(session *s, effects *out)
 {
     switch (s->screen) {
@@ -380,6 +402,12 @@ void session_apply(session *s, const action *a, effects *out)
             push(out, (effect){.kind = EFFECT_HANDOFF,
                                .request = s->data.handoff_request,
                                .journey = snapshot(s)});
+            /* A citizen who has ticked who may get the story and then asks for help does not
+             * lose it: the intake so far goes to the outbox too. Without a tick nothing goes
+             * to the case register; the employee on site hears it from the hand-off. */
+            if (e && s->data.j.reference[0] && (s->data.consent & session_overview_orgs(s)) &&
+                s->data.intake != INTAKE_SAVED && s->data.intake != INTAKE_SAVING)
+                push_intake(s, out);
         }
         s->data.handoff_shown = true;
         s->data.lang_menu = false;
@@ -479,18 +507,10 @@ void session_apply(session *s, const action *a, effects *out)
             s->screen = SCREEN_SUMMARY;
         break;
     case ACT_SEND_INTAKE:
-        if (s->screen == SCREEN_SUMMARY && s->data.intake != INTAKE_SAVING &&
-            s->data.intake != INTAKE_SAVED) {
-            s->data.intake = INTAKE_SAVING;
-            s->data.intake_request = s->next_request++;
-            effect fx = {.kind = EFFECT_INTAKE,
-                         .request = s->data.intake_request,
-                         .journey = snapshot(s),
-                         .consent = s->data.consent & session_overview_orgs(s),
-                         .contact = s->data.contact};
-            memcpy(fx.phone, s->data.phone, sizeof fx.phone);
-            memcpy(fx.email, s->data.email, sizeof fx.email);
-            push(out, fx);
+        if (s->screen == SCREEN_SUMMARY) {
+            /* sent already (it went along with a call for help): the screen says so */
+            if (s->data.intake != INTAKE_SAVING && s->data.intake != INTAKE_SAVED)
+                push_intake(s, out);
             s->screen = SCREEN_NEXT_STEP;
         }
         break;

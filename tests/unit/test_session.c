@@ -574,6 +574,55 @@ static void share_with_consent_contact_and_keypad(void **state)
     assert_true(session_is_wiped(&s)); /* consent and phone number gone too */
 }
 
+/* Help asked after ticking consent: the intake so far goes along (with "no contact" while the
+ * number is half typed); help asked without a tick: no intake. */
+static void handoff_takes_the_intake_only_with_consent(void **state)
+{
+    (void)state;
+    session s;
+    go_to(&s, SCREEN_NEXT_STEP);
+    act(&s, (action){.kind = ACT_REFERENCE, .ok = true, .value = 10000127ull});
+    act_k(&s, ACT_HANDOFF, 0);
+    assert_true(has_effect(EFFECT_HANDOFF));
+    assert_false(has_effect(EFFECT_INTAKE));
+    assert_int_equal(s.data.intake, INTAKE_NONE);
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)s.data.handoff_request, .ok = true});
+    act_k(&s, ACT_HANDOFF_CLOSE, 0);
+
+    go_to(&s, SCREEN_NEXT_STEP);
+    act(&s, (action){.kind = ACT_REFERENCE, .ok = true, .value = 10000127ull});
+    act_k(&s, ACT_SHARE, 0);
+    uint64_t orgs = session_overview_orgs(&s);
+    int org = 0;
+    while (!(orgs >> org & 1))
+        org++;
+    act_k(&s, ACT_CONSENT_TOGGLE, org);
+    act_k(&s, ACT_CONSENT_DONE, 0);
+    act_k(&s, ACT_CONTACT, SESSION_CONTACT_CALLBACK);
+    act_k(&s, ACT_KEY_DIGIT, 0);
+    act_k(&s, ACT_KEY_DIGIT, 6); /* half a number */
+    act_k(&s, ACT_HANDOFF, 0);
+    assert_true(has_effect(EFFECT_HANDOFF));
+    assert_true(has_effect(EFFECT_INTAKE));
+    const effect *fx = &FX.items[1];
+    assert_int_equal(fx->kind, EFFECT_INTAKE);
+    assert_int_equal(fx->consent, 1ull << org);
+    assert_int_equal(fx->contact, SESSION_CONTACT_NONE);
+    assert_string_equal(fx->phone, "");
+    assert_int_equal(s.data.intake, INTAKE_SAVING);
+    act(&s, (action){.kind = ACT_INTAKE_RESULT, .arg = (int)fx->request, .ok = true});
+    /* going on with the flow afterwards: no second intake, and no dead end */
+    act_k(&s, ACT_HANDOFF_CLOSE, 0);
+    for (int d = 0; d < 8; d++)
+        act_k(&s, ACT_KEY_DIGIT, d + 1);
+    act_k(&s, ACT_PHONE_DONE, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    act_k(&s, ACT_SEND_INTAKE, 0);
+    assert_false(has_effect(EFFECT_INTAKE));
+    assert_int_equal(s.screen, SCREEN_NEXT_STEP);
+    assert_int_equal(s.data.intake, INTAKE_SAVED);
+}
+
 static void out_of_order_without_content(void **state)
 {
     (void)state;
@@ -610,6 +659,7 @@ int main(void)
         cmocka_unit_test(version_changes_only_when_visible),
         cmocka_unit_test(out_of_order_without_content),
         cmocka_unit_test(share_with_consent_contact_and_keypad),
+        cmocka_unit_test(handoff_takes_the_intake_only_with_consent),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
