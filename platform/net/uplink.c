@@ -327,6 +327,23 @@ static deliver_result call(uplink *u, answer_kind kind, const char *method, cons
     return r;
 }
 
+/* POSTs a JSON body (wiped after sending: it holds a citizen's answers). */
+static deliver_result post(uplink *u, const char *path, const json_t *obj, char *betrokkene,
+                           size_t bcap, char *why, size_t whycap)
+{
+    char *req = json_dumps(obj, JSON_COMPACT);
+    if (!req) {
+        snprintf(why, whycap, "out of memory");
+        return DELIVER_RETRY;
+    }
+    bool stored = false;
+    deliver_result r =
+        call(u, ANSWER_POST, "POST", path, req, &stored, betrokkene, bcap, why, whycap);
+    explicit_bzero(req, strlen(req));
+    free(req);
+    return r;
+}
+
 deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lookup, char *why,
                               size_t whycap)
 {
@@ -352,15 +369,7 @@ deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lo
             goto out;
     }
     if (!have) {
-        char *req = json_dumps(mk, JSON_COMPACT);
-        bool stored = false;
-        res = req ? call(u, ANSWER_POST, "POST", "/maak-klantcontact", req, &stored, betrokkene,
-                         sizeof betrokkene, why, whycap)
-                  : DELIVER_RETRY;
-        if (req) {
-            explicit_bzero(req, strlen(req));
-            free(req);
-        }
+        res = post(u, "/maak-klantcontact", mk, betrokkene, sizeof betrokkene, why, whycap);
         if (res != DELIVER_OK)
             goto out;
     }
@@ -379,16 +388,8 @@ deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lo
             if (betrokkene[0])
                 json_object_set_new(adres, "verstrektDoorBetrokkene",
                                     json_pack("{s:s}", "uuid", betrokkene));
-            char *req = json_dumps(adres, JSON_COMPACT);
+            res = post(u, "/digitaleadressen", adres, ignored, sizeof ignored, why, whycap);
             json_decref(adres);
-            bool stored = false;
-            res = req ? call(u, ANSWER_POST, "POST", "/digitaleadressen", req, &stored, ignored,
-                             sizeof ignored, why, whycap)
-                      : DELIVER_RETRY;
-            if (req) {
-                explicit_bzero(req, strlen(req));
-                free(req);
-            }
             if (res != DELIVER_OK)
                 goto out;
         }
