@@ -18,6 +18,19 @@ RUN_PACKAGES=(build-essential cmake pkg-config gettext
 TEST_PACKAGES=(libcmocka-dev xvfb xauth clang libclang-rt-14-dev valgrind zbar-tools
   libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl)
 
+# fuzz TARGET CORPUS_DIR SECONDS MAX_LEN: a brief libFuzzer run; stops the script on a finding.
+fuzz() {
+  echo "$1: $3 s"
+  if ! "build-fuzz/tests/fuzz/$1" -max_total_time="$3" -max_len="$4" -print_final_stats=1 \
+    "$2" >"$2.log" 2>&1; then
+    tail -n 60 "$2.log"
+    echo "$1 found a problem: the input is in the crash-* file above" >&2
+    exit 1
+  fi
+  grep -E "^stat::number_of_executed_units|^Done" "$2.log" || true
+  rm -rf "$2" "$2.log"
+}
+
 need_packages() {
   local missing=()
   for p in "$@"; do
@@ -59,39 +72,21 @@ test)
   # 2. the fuzz targets with libFuzzer, briefly (long runs: see README, "Fuzzing")
   CC=clang cmake -S . -B build-fuzz -DLOKET_FUZZ=ON -DLOKET_TESTS=OFF -DLOKET_BENCH=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build build-fuzz -j "$jobs" --target fuzz_content >/dev/null
+  cmake --build build-fuzz -j "$jobs" --target fuzz_content fuzz_uplink_answer >/dev/null
+  # the content parser (editors' bytes); the real content as seeds: first byte 0 = an event
+  # file, 1 = the organisations file
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus/* "$corpus"/
-  # the real content as seeds: first byte 0 = an event file, 1 = the organisations file
   for f in assets/content/events/*.yaml; do
     [ -e "$f" ] && { printf '\0'; cat "$f"; } >"$corpus/real-$(basename "$f")"
   done
   [ -e assets/content/organisations.yaml ] &&
     { printf '\1'; cat assets/content/organisations.yaml; } >"$corpus/real-organisations"
-  secs=${LOKET_FUZZ_SECONDS:-20}
-  echo "fuzz_content: $secs s"
-  if ! build-fuzz/tests/fuzz/fuzz_content -max_total_time="$secs" -max_len=16384 \
-    -print_final_stats=1 "$corpus" >"$corpus.log" 2>&1; then
-    tail -n 60 "$corpus.log"
-    echo "fuzz_content found a problem: the input is in the crash-* file above" >&2
-    exit 1
-  fi
-  grep -E "^stat::number_of_executed_units|^Done" "$corpus.log" || true
-  rm -rf "$corpus" "$corpus.log"
-  # the case service's answers (outside bytes), briefly
-  cmake --build build-fuzz -j "$jobs" --target fuzz_uplink_answer >/dev/null
+  fuzz fuzz_content "$corpus" "${LOKET_FUZZ_SECONDS:-20}" 16384
+  # the case service's answers (outside bytes)
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus-answer/* "$corpus"/
-  asecs=${LOKET_FUZZ_ANSWER_SECONDS:-10}
-  echo "fuzz_uplink_answer: $asecs s"
-  if ! build-fuzz/tests/fuzz/fuzz_uplink_answer -max_total_time="$asecs" -max_len=8192 \
-    -print_final_stats=1 "$corpus" >"$corpus.log" 2>&1; then
-    tail -n 60 "$corpus.log"
-    echo "fuzz_uplink_answer found a problem: the input is in the crash-* file above" >&2
-    exit 1
-  fi
-  grep -E "^stat::number_of_executed_units|^Done" "$corpus.log" || true
-  rm -rf "$corpus" "$corpus.log"
+  fuzz fuzz_uplink_answer "$corpus" "${LOKET_FUZZ_ANSWER_SECONDS:-10}" 8192
   # 3. the benchmark, briefly, on an optimised build without sanitizers (valgrind cannot run
   #    sanitized programs); it must run and print its figures. Full run: README, "Benchmarks".
   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOKET_TESTS=OFF -DLOKET_BENCH=ON >/dev/null
