@@ -231,6 +231,19 @@ void layout_overlay(layout *L, int layer)
     layout_panel(L, (SDL_Rect){0, 0, L->W, L->H}, L->th->c.dim, L->th->c.dim, 0);
 }
 
+int layout_button_fit(layout *L, SDL_Rect col, int y, int min_h, const char *id, const char *label,
+                      const char *icon, button_style style, action act)
+{
+    const theme *th = L->th;
+    int h = layout_text_height(L, col.w - 2 * th->pad - (icon ? th->btn_h : 0), th->px_body, true,
+                               label) +
+            2 * th->gap;
+    if (h < min_h)
+        h = min_h;
+    layout_button(L, (SDL_Rect){col.x, y, col.w, h}, id, label, icon, style, act);
+    return h + th->gap;
+}
+
 void layout_mirror(layout *L)
 {
     for (int i = 0; i < L->n; i++)

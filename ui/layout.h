@@ -77,6 +77,10 @@ int layout_text_height(layout *L, int w, int px, bool bold, const char *s);
 /* A button with a label (wrapped, centred or start-aligned with an icon). */
 void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,
                    button_style style, action act);
+/* A full-width button in column `col` at `y`, as high as its label needs (at least `min_h`);
+ * returns the height used, with the gap below it. */
+int layout_button_fit(layout *L, SDL_Rect col, int y, int min_h, const char *id, const char *label,
+                      const char *icon, button_style style, action act);
 void layout_icon(layout *L, SDL_Rect r, const char *icon);
 /* A life-event tile: pictogram (isz px; 0 = none) above the words, or beside them. */
 void layout_tile(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,

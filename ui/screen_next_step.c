@@ -20,14 +20,7 @@ static int status_panel(layout *L, SDL_Rect col, int y, bool bad, const char *te
 static int action_button(layout *L, SDL_Rect col, int y, const char *id, const char *label,
                          const char *icon, button_style st, action act)
 {
-    const theme *th = L->th;
-    int h = th->btn_h * 5 / 4;
-    int bh = layout_text_height(L, col.w - 2 * th->pad - th->btn_h, th->px_body, true, label) +
-             2 * th->gap;
-    if (bh < h)
-        bh = h;
-    layout_button(L, (SDL_Rect){col.x, y, col.w, bh}, id, label, icon, st, act);
-    return bh + th->gap;
+    return layout_button_fit(L, col, y, L->th->btn_h * 5 / 4, id, label, icon, st, act);
 }
 
 void screen_next_step(layout *L)

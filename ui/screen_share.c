@@ -11,18 +11,10 @@ static int text(layout *L, SDL_Rect a, int y, int px, bool bold, const char *s)
     return layout_text(L, a.x, y, a.w, px, bold, th->c.text, th->c.bg, ALIGN_START, s);
 }
 
-/* A button as high as its label needs (at least a normal button). */
 static int button(layout *L, SDL_Rect a, int y, const char *id, const char *label, const char *icon,
                   button_style st, action act)
 {
-    const theme *th = L->th;
-    int h = layout_text_height(L, a.w - 2 * th->pad - (icon ? th->btn_h : 0), th->px_body, true,
-                               label) +
-            2 * th->gap;
-    if (h < th->btn_h)
-        h = th->btn_h;
-    layout_button(L, (SDL_Rect){a.x, y, a.w, h}, id, label, icon, st, act);
-    return h + th->gap;
+    return layout_button_fit(L, a, y, L->th->btn_h, id, label, icon, st, act);
 }
 
 /* Keys keep their places in every language (a keypad and a keyboard are not mirrored): the
