@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 #include "content/content.h"
 #include "content/flow.h"
 #include "core/i18n.h"
@@ -22,19 +24,6 @@
 #include "core/slip.h"
 #include "print/print.h"
 #include "slip_render.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Answers the event's questions in flow order with `values` (option ids, "known" for dates). */
 static bool make_journey(const content *c, const char *event, const char *const *values,
