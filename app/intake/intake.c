@@ -2,6 +2,7 @@
 
 #include <jansson.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,9 +158,16 @@ static void wiping_free(void *p)
     }
 }
 
-void intake_json_wipe_on_free(void)
+static void set_wiping_allocator(void)
 {
     json_set_alloc_funcs(wiping_malloc, wiping_free);
+}
+
+void intake_json_wipe_on_free(void)
+{
+    /* once, before any thread uses jansson with it: the setting is process-wide */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, set_wiping_allocator);
 }
 
 static bool set_new(json_t *o, const char *k, json_t *v)

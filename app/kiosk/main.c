@@ -143,8 +143,8 @@ static void save_intake(kiosk *k, const effect *e)
                        .consent = e->consent,
                        .contact = (contact_pref)e->contact,
                        .contact_detail = e->contact == SESSION_CONTACT_EMAIL ? e->email
-                                         : e->phone[0]                        ? e->phone
-                                                                              : NULL,
+                                         : e->phone[0]                       ? e->phone
+                                                                             : NULL,
                        .kiosk_id = k->cfg.kiosk_id,
                        .site_name = k->cfg.site_name,
                        .when = when,
@@ -833,6 +833,7 @@ int main(int argc, char **argv)
     content_diag_free(&diag);
 
     metrics_init(k->cfg.data_dir, k->cfg.kiosk_id);
+    intake_json_wipe_on_free(); /* before the uplink's thread starts */
     const char *pb = k->cfg.printer_backend;
     if (!strcmp(pb, "file"))
         k->printer = printer_file_new(k->cfg.printer_path, &k->cfg.printer);
