@@ -498,6 +498,41 @@ static int outbox_tool(const loket_config *cfg, char cmd, long long id)
     return rc;
 }
 
+/* loket --printer-status: asks the configured printer how it is, without printing. Exit 0 when
+ * it can print (or cannot tell), 1 when it cannot. */
+static int printer_tool(const loket_config *cfg)
+{
+    const char *b = cfg->printer_backend;
+    printer *p = !strcmp(b, "usb")    ? printer_usb_new(cfg->printer_device, &cfg->printer)
+                 : !strcmp(b, "tcp")  ? printer_tcp_new(cfg->printer_device, &cfg->printer)
+                 : !strcmp(b, "file") ? printer_file_new(cfg->printer_path, &cfg->printer)
+                 : !strcmp(b, "png")  ? printer_png_new(cfg->printer_path, &cfg->printer)
+                                      : NULL;
+    if (!p) {
+        printf("printer: none configured (printer.backend = %s)\n", b);
+        return 1;
+    }
+    printer_status st;
+    char why[256];
+    print_outcome o = {0};
+    bool reached = printer_check(p, &st, why, sizeof why);
+    p->destroy(p);
+    if (!reached) {
+        printf("printer %s: cannot be reached: %s\n", b, why);
+        return 1;
+    }
+    if (!st.known) {
+        printf("printer %s: status unknown: %s\n", b, why);
+        return 0;
+    }
+    if (printer_status_blocks(&st, &o)) {
+        printf("printer %s: cannot print: %s\n", b, o.reason);
+        return 1;
+    }
+    printf("printer %s: ready%s\n", b, st.paper_near_end ? ", but the paper is nearly out" : "");
+    return 0;
+}
+
 /* ---- start-up ---- */
 
 /* The outbox and the uplink. Without them the citizen is still helped (overview, slip,
@@ -564,6 +599,7 @@ static void usage(FILE *f)
                "  --outbox                the outbox: queued, failing since, dead letters\n"
                "  --outbox-show ID        a dead letter's content (personal data!)\n"
                "  --outbox-resend ID      queue a dead letter again\n"
+               "  --printer-status        ask the configured printer how it is (no printing)\n"
                "  --version, --help\n");
 }
 
@@ -666,6 +702,7 @@ int main(int argc, char **argv)
     config_defaults(&k->cfg);
     bool windowed = false, first_frame_exit = false;
     char outbox_cmd = 0;
+    bool printer_status_cmd = false;
     long long outbox_id = 0;
     const char *script = NULL, *render_log = NULL, *check = NULL, *date = NULL;
     int missing_lang = -1;
@@ -688,7 +725,8 @@ int main(int argc, char **argv)
         O_MISSING,
         O_OUTBOX,
         O_OUTBOX_SHOW,
-        O_OUTBOX_RESEND
+        O_OUTBOX_RESEND,
+        O_PRINTER_STATUS
     };
     static const struct option opts[] = {
         {"windowed", no_argument, 0, O_WINDOWED},
@@ -709,6 +747,7 @@ int main(int argc, char **argv)
         {"outbox", no_argument, 0, O_OUTBOX},
         {"outbox-show", required_argument, 0, O_OUTBOX_SHOW},
         {"outbox-resend", required_argument, 0, O_OUTBOX_RESEND},
+        {"printer-status", no_argument, 0, O_PRINTER_STATUS},
         {0, 0, 0, 0},
     };
     int o;
@@ -783,6 +822,9 @@ int main(int argc, char **argv)
         case O_OUTBOX:
             outbox_cmd = 'l';
             break;
+        case O_PRINTER_STATUS:
+            printer_status_cmd = true;
+            break;
         case O_OUTBOX_SHOW:
         case O_OUTBOX_RESEND:
             outbox_cmd = o == O_OUTBOX_SHOW ? 's' : 'r';
@@ -811,6 +853,8 @@ int main(int argc, char **argv)
     k->scripted = script != NULL;
     if (outbox_cmd)
         return outbox_tool(&k->cfg, outbox_cmd, outbox_id);
+    if (printer_status_cmd)
+        return printer_tool(&k->cfg);
 
     if (!make_dir(k->cfg.data_dir)) {
         fprintf(stderr, "loket: cannot create the data folder %s: %s\n", k->cfg.data_dir,

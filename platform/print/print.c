@@ -274,6 +274,32 @@ static void print_stream(dev_printer *d, const raster *r, print_outcome *out)
         snprintf(out->reason, sizeof out->reason, "sent; the printer does not report its status");
 }
 
+bool printer_check(printer *p, printer_status *st, char *why, size_t whycap)
+{
+    dev_printer *d = (dev_printer *)p;
+    *st = (printer_status){0};
+    why[0] = '\0';
+    if (d->kind == KIND_FILE || d->kind == KIND_PNG) {
+        snprintf(why, whycap, "%s (a file, not a printer: no status)", d->target);
+        return true;
+    }
+    uint64_t deadline = now_ms() + (uint64_t)d->o.timeout_ms;
+    bool sock = d->kind == KIND_TCP, two_way = true;
+    int fd = sock ? connect_tcp(d->target, deadline, why, whycap) : open_usb(d->target, &two_way);
+    if (fd < 0) {
+        if (!sock)
+            snprintf(why, whycap, "cannot open %.120s: %s", d->target, strerror(errno));
+        return false;
+    }
+    if (two_way)
+        query_status(fd, sock, deadline, st);
+    close(fd);
+    if (!st->known)
+        snprintf(why, whycap, "%s does not answer status questions (a one-way printer?)",
+                 d->target);
+    return true;
+}
+
 static void print_file(dev_printer *d, const raster *r, print_outcome *out)
 {
     size_t n = escpos_job(r, &d->o, NULL, 0);

@@ -70,6 +70,10 @@ struct printer {
     void (*destroy)(printer *p);
 };
 
+/* For the technician: asks the printer's status now (usb, tcp). False when it cannot be
+ * reached (why says so); a file backend has no status (true, unknown). */
+bool printer_check(printer *p, printer_status *st, char *why, size_t whycap);
+
 printer *printer_file_new(const char *path, const printer_options *o);
 printer *printer_png_new(const char *path, const printer_options *o);
 printer *printer_usb_new(const char *device, const printer_options *o);

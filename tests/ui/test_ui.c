@@ -563,7 +563,7 @@ static void fake_printer_start(fake_printer *f, const char *mode, const char *di
     assert_true(f->pid >= 0);
     if (f->pid == 0) {
         /* an orphan must never hold the test's output open */
-        if (!freopen("/dev/null", "w", stdout))
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
             _exit(126);
         execl(FAKE_PRINTER, FAKE_PRINTER, "0", mode, f->received, ready, (char *)NULL);
         _exit(127);

@@ -469,7 +469,7 @@ static void fake_start(fake *f, const char *mode)
     assert_true(f->pid >= 0);
     if (f->pid == 0) {
         /* an orphan must never hold the test's output open */
-        if (!freopen("/dev/null", "w", stdout))
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
             _exit(126);
         execl(FAKE_PRINTER, FAKE_PRINTER, "0", mode, f->out, ready, (char *)NULL);
         _exit(127);
@@ -618,6 +618,32 @@ static void network_printer_statuses(void **state)
     p->destroy(p);
     raster_free(&small);
 
+    /* the technician's check: the status without printing */
+    static const struct {
+        const char *mode;
+        bool known, blocks, near_end;
+    } checks[] = {{"ok", true, false, false},
+                  {"near_end", true, false, true},
+                  {"paper_end", true, true, true}, /* both roll sensors say so */
+                  {"cover_open", true, true, false},
+                  {"silent", false, false, false}};
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        fake_start(&f, checks[i].mode);
+        snprintf(addr, sizeof addr, "127.0.0.1:%d", f.port);
+        p = printer_tcp_new(addr, &opt);
+        printer_status ps;
+        char why[200];
+        print_outcome po = {0};
+        assert_true(printer_check(p, &ps, why, sizeof why));
+        assert_int_equal(ps.known, checks[i].known);
+        assert_int_equal(printer_status_blocks(&ps, &po), checks[i].blocks);
+        assert_int_equal(ps.paper_near_end, checks[i].near_end);
+        if (!checks[i].known)
+            assert_non_null(strstr(why, "does not answer"));
+        p->destroy(p);
+        fake_stop(&f);
+    }
+
     /* nobody listening: a clear reason, quickly */
     int port = f.port; /* just closed */
     snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
@@ -625,6 +651,10 @@ static void network_printer_statuses(void **state)
     p->print(p, &r, &o);
     assert_int_equal(o.kind, PRINT_OUT_FAILED);
     assert_string_equal(o.fault, "connect");
+    printer_status none;
+    char why[200];
+    assert_false(printer_check(p, &none, why, sizeof why));
+    assert_non_null(strstr(why, "cannot connect"));
     assert_non_null(strstr(o.reason, "cannot connect to 127.0.0.1"));
     p->destroy(p);
     raster_free(&r);
