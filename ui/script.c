@@ -146,6 +146,20 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
                 FAIL("fault needs a name and on/off");
             if (!h->fault(h->ctx, name, !strcmp(state, "on")))
                 FAIL("no fault '%s' in this configuration", name);
+        } else if (!strcmp(cmd, "tab-to")) {
+            /* only Tab presses, through the program's own key handling */
+            int presses = 0;
+            while (strcmp(ui_focus_id(u), arg) != 0 && presses < 200) {
+                h->key(h->ctx, SDLK_TAB);
+                h->frame(h->ctx);
+                presses++;
+            }
+            if (strcmp(ui_focus_id(u), arg) != 0)
+                FAIL("Tab never reached control '%s' on screen '%s'", arg,
+                     screen_name(h->state(h->ctx)->screen));
+        } else if (!strcmp(cmd, "expect-focus")) {
+            if (strcmp(ui_focus_id(u), arg) != 0)
+                FAIL("the focus is on '%s', not on '%s'", ui_focus_id(u), arg);
         } else if (!strcmp(cmd, "wait")) {
             if (strcmp(arg, "delivered") || !h->wait_delivered)
                 FAIL("wait knows only 'delivered'");

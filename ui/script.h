@@ -16,6 +16,8 @@
  *   card remove            the card is taken off
  *   fault handoff on|off   the simulated hand-off backend fails / works
  *   wait delivered         until the uplink has delivered everything in the outbox (20 s)
+ *   tab-to <id>            press Tab until the control <id> has the keyboard focus
+ *   expect-focus <id>      the control <id> has the keyboard focus
  *   redraw [cold]          draw the unchanged screen again (cold: with an empty text cache)
  */
 #ifndef LOKET_UI_SCRIPT_H

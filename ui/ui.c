@@ -17,6 +17,9 @@ struct ui {
     layout *L;
     uint32_t drawn_version;
     bool drawn_any;
+    bool dirty;    /* drawn state changed outside the session (the focus) */
+    bool focus_on; /* keys are in use: one control has the focus */
+    char focus_id[64];
     int w, h;
 };
 
@@ -144,6 +147,63 @@ static void build(ui *u, const session *s)
         layout_mirror(L);
 }
 
+/* The control with the keyboard focus on the current layout, or NULL. */
+static const widget *focused(ui *u)
+{
+    if (!u->focus_on)
+        return NULL;
+    const layout *L = u->L;
+    int top = layout_top_layer(L);
+    for (int i = 0; i < L->n; i++)
+        if (L->w[i].kind == W_BUTTON && L->w[i].layer == top && !strcmp(L->w[i].id, u->focus_id))
+            return &L->w[i];
+    return NULL;
+}
+
+/* The next (dir > 0) or previous control of the top layer after `from` (NULL: the first or
+ * last), wrapping round: there is no focus trap and no dead end. */
+static const widget *step(ui *u, const widget *from, int dir)
+{
+    const layout *L = u->L;
+    int top = layout_top_layer(L), n = L->n;
+    int start = from ? (int)(from - L->w) : (dir > 0 ? -1 : n);
+    for (int k = 1; k <= n; k++) {
+        int i = ((start + dir * k) % n + n) % n;
+        if (L->w[i].kind == W_BUTTON && L->w[i].layer == top)
+            return &L->w[i];
+    }
+    return NULL;
+}
+
+void ui_focus_move(ui *u, int dir)
+{
+    const widget *next = step(u, focused(u), dir);
+    u->focus_on = next != NULL;
+    if (next)
+        snprintf(u->focus_id, sizeof u->focus_id, "%s", next->id);
+    u->dirty = true;
+}
+
+bool ui_focus_action(ui *u, action *out)
+{
+    const widget *f = focused(u);
+    if (f)
+        *out = f->act;
+    return f != NULL;
+}
+
+void ui_focus_off(ui *u)
+{
+    if (u->focus_on)
+        u->dirty = true;
+    u->focus_on = false;
+}
+
+const char *ui_focus_id(ui *u)
+{
+    return u->focus_on ? u->focus_id : "";
+}
+
 bool ui_render(ui *u, const session *s, bool force)
 {
     int w, h;
@@ -153,13 +213,34 @@ bool ui_render(ui *u, const session *s, bool force)
         u->h = h;
         force = true;
     }
-    if (!force && u->drawn_any && s->version == u->drawn_version)
+    if (!force && !u->dirty && u->drawn_any && s->version == u->drawn_version)
         return false;
+    u->dirty = false;
     build(u, s);
+    const widget *f = focused(u);
+    if (u->focus_on && !f) {
+        /* the screen changed under the keys: the focus starts at its first control */
+        const widget *first = step(u, NULL, 1);
+        if (first)
+            snprintf(u->focus_id, sizeof u->focus_id, "%s", first->id);
+        f = first;
+    }
     SDL_Color bg = u->th.c.bg;
     SDL_SetRenderDrawColor(u->ren, bg.r, bg.g, bg.b, 255);
     SDL_RenderClear(u->ren);
     widgets_draw(u->ren, u->tx, u->icons, u->L);
+    if (f) {
+        /* the focus ring: outside the control, dark then light, seen on any background */
+        SDL_Color ring = u->th.c.text;
+        for (int i = 0; i < 6; i++) {
+            int d = 2 + i;
+            if (i == 4)
+                ring = (SDL_Color){255, 255, 255, 255};
+            SDL_SetRenderDrawColor(u->ren, ring.r, ring.g, ring.b, 255);
+            SDL_RenderDrawRect(u->ren,
+                               &(SDL_Rect){f->r.x - d, f->r.y - d, f->r.w + 2 * d, f->r.h + 2 * d});
+        }
+    }
     SDL_RenderPresent(u->ren);
     u->drawn_version = s->version;
     u->drawn_any = true;
@@ -230,10 +311,12 @@ void ui_write_render_log(ui *u, FILE *f, unsigned long frame)
     const session *s = L->s;
     fprintf(f,
             "frame\t%lu\tscreen=%s\tlang=%s\twidth=%d\theight=%d\tpxmm=%.4f\tcapratio=%.4f\t"
-            "layer=%d\twarning=%d\thandoff=%d\tprint=%d\tpages=%d\tglyphs=%lu\tshaping=%d\n",
+            "layer=%d\twarning=%d\thandoff=%d\tprint=%d\tpages=%d\tglyphs=%lu\tshaping=%d\t"
+            "focus=%s\n",
             frame, screen_name(s->screen), lang_get(L->lang)->code, L->W, L->H, u->th.px_per_mm,
             text_cap_ratio(u->tx), layout_top_layer(L), s->warning, (int)s->data.handoff,
-            (int)s->data.print, L->pages, text_render_count(u->tx), text_shaping(u->tx));
+            (int)s->data.print, L->pages, text_render_count(u->tx), text_shaping(u->tx),
+            u->focus_on ? u->focus_id : "-");
     for (int i = 0; i < L->n; i++) {
         const widget *w = &L->w[i];
         if (w->kind == W_BUTTON) {

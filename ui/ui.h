@@ -40,6 +40,12 @@ const layout *ui_layout(ui *u);
 bool ui_screenshot(ui *u, const char *path, char *err, size_t errcap);
 /* Appends the last layout to a render log (one line per text and control). */
 void ui_write_render_log(ui *u, FILE *f, unsigned long frame);
+/* Keys instead of touch: the focus moves over the screen's controls in reading order (dir +1
+ * or -1, wrapping round), is drawn as a ring, and Enter does what a tap on it does. */
+void ui_focus_move(ui *u, int dir);
+bool ui_focus_action(ui *u, action *out);
+const char *ui_focus_id(ui *u); /* "" when no control has the focus */
+void ui_focus_off(ui *u);       /* a touch: no ring */
 /* Forgets cached texts (they may hold a citizen's answers). */
 void ui_forget(ui *u);
 unsigned long ui_glyph_renders(ui *u);

@@ -295,12 +295,39 @@ static void handle_result_event(kiosk *k, const SDL_Event *ev)
     apply(k, &a);
 }
 
+/* Keys: Tab / arrows move the focus over the controls, Enter or Space does what a tap does,
+ * Escape (or Backspace) goes one step back. Every key also says "someone is here". */
 static void handle_key(kiosk *k, SDL_Keycode key)
 {
-    if (key == SDLK_ESCAPE || key == SDLK_AC_BACK || key == SDLK_BACKSPACE)
+    bool shift = (SDL_GetModState() & KMOD_SHIFT) != 0;
+    action a;
+    switch (key) {
+    case SDLK_ESCAPE:
+    case SDLK_AC_BACK:
+    case SDLK_BACKSPACE:
         apply(k, &(action){.kind = ACT_BACK});
-    else
-        apply(k, &(action){.kind = ACT_INPUT});
+        return;
+    case SDLK_TAB:
+    case SDLK_DOWN:
+    case SDLK_RIGHT:
+    case SDLK_UP:
+    case SDLK_LEFT: {
+        int dir = key == SDLK_UP || key == SDLK_LEFT || (key == SDLK_TAB && shift) ? -1 : 1;
+        ui_focus_move(k->u, dir);
+        break;
+    }
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+    case SDLK_SPACE:
+        if (ui_focus_action(k->u, &a)) {
+            apply(k, &a);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    apply(k, &(action){.kind = ACT_INPUT});
 }
 
 static void frame(kiosk *k, bool force)
@@ -998,6 +1025,7 @@ int main(int argc, char **argv)
                 } else if (ev.type == k->result_event) {
                     handle_result_event(k, &ev);
                 } else if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_FINGERDOWN) {
+                    ui_focus_off(k->u);
                     const widget *pressed = control_at(k, &ev);
                     snprintf(pressed_id, sizeof pressed_id, "%s", pressed ? pressed->id : "");
                     apply(k, &(action){.kind = ACT_INPUT});

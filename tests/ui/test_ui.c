@@ -51,7 +51,7 @@ typedef struct {
 } rl_para;
 
 typedef struct {
-    char screen[24], lang[4];
+    char screen[24], lang[4], focus[64];
     int W, H, layer, warning, handoff, print, pages, shaping;
     double pxmm, capratio;
     unsigned long glyphs;
@@ -117,6 +117,9 @@ static void rlog_load(rlog *L, const char *path)
             cur->pages = kv_int(line, "pages=");
             cur->shaping = kv_int(line, "shaping=");
             cur->glyphs = strtoul(strstr(line, "glyphs=") + 7, NULL, 10);
+            const char *fo = strstr(line, "focus=");
+            if (fo)
+                sscanf(fo + 6, "%63[^\t\n]", cur->focus);
         } else if (!strcmp(kind, "control") && cur) {
             cur->c = realloc(cur->c, sizeof *cur->c * (size_t)(cur->nc + 1));
             rl_control *c = &cur->c[cur->nc++];
