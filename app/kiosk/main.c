@@ -301,7 +301,39 @@ static void handle_key(kiosk *k, SDL_Keycode key)
 {
     bool shift = (SDL_GetModState() & KMOD_SHIFT) != 0;
     action a;
+    /* On the phone keypad screen the digit keys type digits (also the keypad's), "+" a plus,
+     * Backspace erases; elsewhere the numeric keypad steers like an ATM's (see README). */
+    if (k->s.screen == SCREEN_PHONE) {
+        int digit = key >= SDLK_0 && key <= SDLK_9            ? (int)(key - SDLK_0)
+                    : key >= SDLK_KP_1 && key <= SDLK_KP_9    ? (int)(key - SDLK_KP_1) + 1
+                    : key == SDLK_KP_0                        ? 0
+                    : key == SDLK_PLUS || key == SDLK_KP_PLUS ? 10
+                                                              : -1;
+        if (digit >= 0) {
+            apply(k, &(action){.kind = ACT_KEY_DIGIT, .arg = digit});
+            return;
+        }
+        if (key == SDLK_BACKSPACE) {
+            apply(k, &(action){.kind = ACT_KEY_ERASE});
+            return;
+        }
+    }
     switch (key) {
+    case SDLK_KP_8:
+    case SDLK_KP_4:
+        ui_focus_move(k->u, -1);
+        break;
+    case SDLK_KP_2:
+    case SDLK_KP_6:
+        ui_focus_move(k->u, 1);
+        break;
+    case SDLK_KP_5:
+        if (ui_focus_action(k->u, &a)) {
+            apply(k, &a);
+            return;
+        }
+        break;
+    case SDLK_KP_PERIOD: /* the keypad's "cancel" */
     case SDLK_ESCAPE:
     case SDLK_AC_BACK:
     case SDLK_BACKSPACE:
