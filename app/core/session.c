@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "content/flow.h"
+#include "intake/intake.h"
 
 static const char *const screen_names[SCREEN_COUNT] = {
     [SCREEN_WELCOME] = "welcome",           [SCREEN_EVENTS] = "events",
@@ -550,26 +551,16 @@ uint64_t session_overview_orgs(const session *s)
     return mask;
 }
 
+/* The rules are the intake's: what the case service will accept. */
 bool session_phone_complete(const session *s)
 {
-    const char *p = s->data.phone;
-    size_t n = strlen(p);
-    if (p[0] == '+')
-        return n - 1 >= 9 && n - 1 <= 15;
-    if (n >= 2 && p[0] == '0' && p[1] == '0')
-        return n >= 9 && n <= 15;
-    return n == 10 && p[0] == '0';
+    char digits[SESSION_PHONE_MAX + 1];
+    return intake_phone_valid(s->data.phone, digits, sizeof digits);
 }
 
 bool session_email_complete(const session *s)
 {
-    const char *e = s->data.email, *at = strchr(e, '@');
-    size_t n = strlen(e);
-    if (!at || at == e || strchr(at + 1, '@') || n > SESSION_EMAIL_MAX)
-        return false;
-    const char *dot = strrchr(at, '.');
-    /* a domain with a dot, not at its start or end, and no empty labels */
-    return dot && dot > at + 1 && dot[1] && !strstr(at, "..") && e[n - 1] != '.' && e[0] != '.';
+    return intake_email_valid(s->data.email);
 }
 
 int session_warning_seconds_left(const session *s)

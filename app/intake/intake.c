@@ -125,6 +125,17 @@ uint64_t intake_overview_orgs(const content *c, const journey *j)
     return mask;
 }
 
+bool intake_email_valid(const char *e)
+{
+    const char *at = strchr(e, '@');
+    size_t n = strlen(e);
+    if (!at || at == e || strchr(at + 1, '@') || intake_utf8_chars(e) > 80)
+        return false;
+    const char *dot = strrchr(at, '.');
+    /* a domain with a dot, not at its start or end, and no empty labels */
+    return dot && dot > at + 1 && dot[1] && !strstr(at, "..") && e[n - 1] != '.' && e[0] != '.';
+}
+
 bool intake_phone_valid(const char *in, char *out, size_t cap)
 {
     size_t n = 0;
@@ -199,9 +210,9 @@ char *intake_envelope(const intake_input *in, char *err, size_t errcap)
         snprintf(err, errcap, "a call-back needs a valid phone number");
         return NULL;
     }
-    if (in->contact == CONTACT_EMAIL && !(in->contact_detail && strchr(in->contact_detail, '@') &&
-                                          intake_utf8_chars(in->contact_detail) <= 80)) {
-        snprintf(err, errcap, "an e-mail contact needs an address of at most 80 characters");
+    if (in->contact == CONTACT_EMAIL &&
+        !(in->contact_detail && intake_email_valid(in->contact_detail))) {
+        snprintf(err, errcap, "an e-mail contact needs a valid address of at most 80 characters");
         return NULL;
     }
     const life_event *e = &c->events[j->event];

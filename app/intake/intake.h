@@ -48,6 +48,8 @@ size_t intake_utf8_chars(const char *s);
 /* A phone number the API accepts for a call-back: 0 and 9 digits (06..., 030...), +country
  * and 9-15 digits, or 00 and 7-13 digits; spaces and dashes are removed into `out`. */
 bool intake_phone_valid(const char *in, char *out, size_t cap);
+/* An e-mail address the kiosk sends: name@domain.tld, at most 80 characters. */
+bool intake_email_valid(const char *e);
 
 /* Makes jansson wipe what it frees (JSON texts hold personal data); called by
  * intake_envelope, and by whoever parses intakes (the uplink). */
