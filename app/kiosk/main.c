@@ -557,16 +557,27 @@ static int outbox_tool(const loket_config *cfg, char cmd, long long id)
     return rc;
 }
 
+/* The configured printer backend; NULL for "none". */
+static printer *printer_from_config(const loket_config *cfg)
+{
+    const char *b = cfg->printer_backend;
+    if (!strcmp(b, "usb"))
+        return printer_usb_new(cfg->printer_device, &cfg->printer);
+    if (!strcmp(b, "tcp"))
+        return printer_tcp_new(cfg->printer_device, &cfg->printer);
+    if (!strcmp(b, "file"))
+        return printer_file_new(cfg->printer_path, &cfg->printer);
+    if (!strcmp(b, "png"))
+        return printer_png_new(cfg->printer_path, &cfg->printer);
+    return NULL;
+}
+
 /* loket --printer-status: asks the configured printer how it is, without printing. Exit 0 when
  * it can print (or cannot tell), 1 when it cannot. */
 static int printer_tool(const loket_config *cfg)
 {
     const char *b = cfg->printer_backend;
-    printer *p = !strcmp(b, "usb")    ? printer_usb_new(cfg->printer_device, &cfg->printer)
-                 : !strcmp(b, "tcp")  ? printer_tcp_new(cfg->printer_device, &cfg->printer)
-                 : !strcmp(b, "file") ? printer_file_new(cfg->printer_path, &cfg->printer)
-                 : !strcmp(b, "png")  ? printer_png_new(cfg->printer_path, &cfg->printer)
-                                      : NULL;
+    printer *p = printer_from_config(cfg);
     if (!p) {
         printf("printer: none configured (printer.backend = %s)\n", b);
         return 1;
@@ -937,15 +948,7 @@ int main(int argc, char **argv)
 
     metrics_init(k->cfg.data_dir, k->cfg.kiosk_id);
     intake_json_wipe_on_free(); /* before the uplink's thread starts */
-    const char *pb = k->cfg.printer_backend;
-    if (!strcmp(pb, "file"))
-        k->printer = printer_file_new(k->cfg.printer_path, &k->cfg.printer);
-    else if (!strcmp(pb, "png"))
-        k->printer = printer_png_new(k->cfg.printer_path, &k->cfg.printer);
-    else if (!strcmp(pb, "usb"))
-        k->printer = printer_usb_new(k->cfg.printer_device, &k->cfg.printer);
-    else if (!strcmp(pb, "tcp"))
-        k->printer = printer_tcp_new(k->cfg.printer_device, &k->cfg.printer);
+    k->printer = printer_from_config(&k->cfg);
     k->cfg.session.has_printer = k->printer != NULL;
     k->handoff = handoff_sim_new();
     open_outbox(k);
