@@ -26,6 +26,22 @@ static SDL_Rect keep_ltr(const layout *L, SDL_Rect r)
     return r;
 }
 
+/* The field showing what is typed so far: large, left to right in every language, at least a
+ * line high; returns the height used with the gap. */
+static int entry_field(layout *L, SDL_Rect a, int y, int px, const char *value)
+{
+    const theme *th = L->th;
+    int fh =
+        layout_text_height(L, a.w - 2 * th->pad, px, true, value[0] ? value : "0") + 2 * th->pad;
+    layout_panel(L, (SDL_Rect){a.x, y, a.w, fh}, th->c.card, th->c.border, 3);
+    char shown[SESSION_EMAIL_MAX * 2];
+    if (value[0])
+        layout_text(L, a.x + th->pad, y + th->pad, a.w - 2 * th->pad, px, true, th->c.on_card,
+                    th->c.card, ALIGN_START,
+                    layout_str(L, i18n_ltr(L->lang, value, shown, sizeof shown)));
+    return fh + th->gap;
+}
+
 void screen_consent(layout *L)
 {
     const theme *th = L->th;
@@ -90,15 +106,7 @@ void screen_phone(layout *L)
     y +=
         text(L, a, y, th->px_title, true, tr(lang, "Op welk nummer kunnen we u bellen?")) + th->gap;
     /* the number so far, large, in a field; left to right in every language */
-    int big = th->px_title * 3 / 2;
-    int fh = layout_text_height(L, a.w, big, true, "0") + 2 * th->pad;
-    layout_panel(L, (SDL_Rect){a.x, y, a.w, fh}, th->c.card, th->c.border, 3);
-    char shown[64];
-    if (s->data.phone[0])
-        layout_text(L, a.x + th->pad, y + th->pad, a.w - 2 * th->pad, big, true, th->c.on_card,
-                    th->c.card, ALIGN_START,
-                    layout_str(L, i18n_ltr(lang, s->data.phone, shown, sizeof shown)));
-    y += fh + th->gap;
+    y += entry_field(L, a, y, th->px_title * 3 / 2, s->data.phone);
     bool complete = session_phone_complete(s);
     y += text(L, a, y, th->px_body, false,
               complete ? tr(lang, "Klopt het nummer? Tik dan op Klaar.")
@@ -142,17 +150,7 @@ void screen_email(layout *L)
     SDL_Rect a = chrome_build(L, true);
     int y = a.y;
     y += text(L, a, y, th->px_title, true, tr(lang, "Wat is uw e-mailadres?")) + th->gap;
-    int big = th->px_title;
-    int fh = layout_text_height(L, a.w - 2 * th->pad, big, true,
-                                s->data.email[0] ? s->data.email : "M") +
-             2 * th->pad;
-    layout_panel(L, (SDL_Rect){a.x, y, a.w, fh}, th->c.card, th->c.border, 3);
-    char shown[SESSION_EMAIL_MAX * 2];
-    if (s->data.email[0])
-        layout_text(L, a.x + th->pad, y + th->pad, a.w - 2 * th->pad, big, true, th->c.on_card,
-                    th->c.card, ALIGN_START,
-                    layout_str(L, i18n_ltr(lang, s->data.email, shown, sizeof shown)));
-    y += fh + th->gap;
+    y += entry_field(L, a, y, th->px_title, s->data.email);
     bool complete = session_email_complete(s);
     y += text(L, a, y, th->px_body, false,
               complete ? tr(lang, "Klopt het adres? Tik dan op Klaar.")
