@@ -25,6 +25,17 @@ static struct {
     time_t fault_since;
 } m = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
+/* One metric family's header, then its samples. */
+static void family(FILE *f, const char *name, const char *type, const char *help)
+{
+    fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void sample(FILE *f, const char *name, long long value)
+{
+    fprintf(f, "%s{kiosk=\"%s\"} %lld\n", name, m.kiosk, value);
+}
+
 static void write_file(void)
 {
     if (!m.path[0])
@@ -34,49 +45,37 @@ static void write_file(void)
     FILE *f = fopen(tmp, "we");
     if (!f)
         return; /* monitoring must never stop the kiosk; the log has the events too */
-    fprintf(f, "# HELP loket_slips_printed_total Slips the printer confirmed.\n");
-    fprintf(f, "# TYPE loket_slips_printed_total counter\n");
-    fprintf(f, "loket_slips_printed_total{kiosk=\"%s\"} %lu\n", m.kiosk, m.printed);
-    fprintf(f, "# HELP loket_slips_unconfirmed_total Slips sent to a printer that cannot report "
-               "its status.\n");
-    fprintf(f, "# TYPE loket_slips_unconfirmed_total counter\n");
-    fprintf(f, "loket_slips_unconfirmed_total{kiosk=\"%s\"} %lu\n", m.kiosk, m.unconfirmed);
-    fprintf(f, "# HELP loket_print_failures_total Slips not printed, by cause.\n");
-    fprintf(f, "# TYPE loket_print_failures_total counter\n");
-    for (size_t i = 0; i < N_FAULTS; i++)
+    family(f, "loket_slips_printed_total", "counter", "Slips the printer confirmed.");
+    sample(f, "loket_slips_printed_total", (long long)m.printed);
+    family(f, "loket_slips_unconfirmed_total", "counter",
+           "Slips sent to a printer that cannot report its status.");
+    sample(f, "loket_slips_unconfirmed_total", (long long)m.unconfirmed);
+    family(f, "loket_print_failures_total", "counter", "Slips not printed, by cause.");
+    for (size_t i = 0; i <= N_FAULTS; i++)
         fprintf(f, "loket_print_failures_total{kiosk=\"%s\",fault=\"%s\"} %lu\n", m.kiosk,
-                faults[i], m.failed[i]);
-    fprintf(f, "loket_print_failures_total{kiosk=\"%s\",fault=\"other\"} %lu\n", m.kiosk,
-            m.failed_other);
-    fprintf(f,
-            "# HELP loket_printer_fault The printer's current fault (1), since the last slip.\n");
-    fprintf(f, "# TYPE loket_printer_fault gauge\n");
+                i < N_FAULTS ? faults[i] : "other", i < N_FAULTS ? m.failed[i] : m.failed_other);
+    family(f, "loket_printer_fault", "gauge",
+           "The printer's current fault (1), since the last slip.");
     for (size_t i = 0; i < N_FAULTS; i++)
         fprintf(f, "loket_printer_fault{kiosk=\"%s\",fault=\"%s\"} %d\n", m.kiosk, faults[i],
                 strcmp(m.fault, faults[i]) == 0);
-    fprintf(f, "# HELP loket_printer_paper_near_end The paper roll is nearly empty.\n");
-    fprintf(f, "# TYPE loket_printer_paper_near_end gauge\n");
-    fprintf(f, "loket_printer_paper_near_end{kiosk=\"%s\"} %d\n", m.kiosk, m.near_end);
-    fprintf(f, "# HELP loket_reference_failures_total Reference numbers that could not be made.\n");
-    fprintf(f, "# TYPE loket_reference_failures_total counter\n");
-    fprintf(f, "loket_reference_failures_total{kiosk=\"%s\"} %lu\n", m.kiosk, m.reference_failed);
-    fprintf(f, "# HELP loket_outbox_queued Intakes waiting to be delivered.\n");
-    fprintf(f, "# TYPE loket_outbox_queued gauge\n");
-    fprintf(f, "loket_outbox_queued{kiosk=\"%s\"} %d\n", m.kiosk, m.queued);
-    fprintf(f, "# HELP loket_outbox_dead_letters Intakes the case service refused, kept for a "
-               "technician.\n");
-    fprintf(f, "# TYPE loket_outbox_dead_letters gauge\n");
-    fprintf(f, "loket_outbox_dead_letters{kiosk=\"%s\"} %d\n", m.kiosk, m.dead);
-    fprintf(f, "# HELP loket_uplink_delivered_total Intakes delivered since the start.\n");
-    fprintf(f, "# TYPE loket_uplink_delivered_total counter\n");
-    fprintf(f, "loket_uplink_delivered_total{kiosk=\"%s\"} %lu\n", m.kiosk, m.delivered);
-    fprintf(f, "# HELP loket_uplink_failing_since_seconds When delivery started failing (Unix "
-               "time), 0 when it is not.\n");
-    fprintf(f, "# TYPE loket_uplink_failing_since_seconds gauge\n");
-    fprintf(f, "loket_uplink_failing_since_seconds{kiosk=\"%s\"} %lld\n", m.kiosk, m.failing_since);
-    bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-    ok = fclose(f) == 0 && ok;
-    if (ok)
+    family(f, "loket_printer_paper_near_end", "gauge", "The paper roll is nearly empty.");
+    sample(f, "loket_printer_paper_near_end", m.near_end);
+    family(f, "loket_reference_failures_total", "counter",
+           "Reference numbers that could not be made.");
+    sample(f, "loket_reference_failures_total", (long long)m.reference_failed);
+    family(f, "loket_outbox_queued", "gauge", "Intakes waiting to be delivered.");
+    sample(f, "loket_outbox_queued", m.queued);
+    family(f, "loket_outbox_dead_letters", "gauge",
+           "Intakes the case service refused, kept for a technician.");
+    sample(f, "loket_outbox_dead_letters", m.dead);
+    family(f, "loket_uplink_delivered_total", "counter", "Intakes delivered since the start.");
+    sample(f, "loket_uplink_delivered_total", (long long)m.delivered);
+    family(f, "loket_uplink_failing_since_seconds", "gauge",
+           "When delivery started failing (Unix time), 0 when it is not.");
+    sample(f, "loket_uplink_failing_since_seconds", m.failing_since);
+    /* replaced whole (rename), not fsync'd: figures for monitoring, not records */
+    if (fclose(f) == 0)
         rename(tmp, m.path);
     else
         unlink(tmp);
