@@ -220,16 +220,22 @@ static void draw_picture(page *p, SDL_Surface *s, int x, int y, const char *name
     log_el(p, "picture", x, y, s->w, s->h, name);
 }
 
-static void draw_qr(page *p, const char *payload, int x, int y, int *size)
+/* The size of a QR module in dots (0.75 mm, at least 3 dots). */
+static int qr_module(const page *p)
 {
-    *size = 0;
-    QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    if (!q)
-        return;
     int mod = (int)(QR_MODULE_MM * (p->scale * 203.0) / 25.4 + 0.5);
-    if (mod < 3)
-        mod = 3;
-    int full = (q->width + 2 * QR_QUIET) * mod;
+    return mod < 3 ? 3 : mod;
+}
+
+/* The side of the code with its quiet zone, in dots. */
+static int qr_size(const page *p, const QRcode *q)
+{
+    return (q->width + 2 * QR_QUIET) * qr_module(p);
+}
+
+static void draw_qr(page *p, const QRcode *q, const char *payload, int x, int y)
+{
+    int mod = qr_module(p), full = qr_size(p, q);
     if (grow(p, y + full)) {
         for (int r = 0; r < q->width; r++)
             for (int c = 0; c < q->width; c++)
@@ -237,8 +243,6 @@ static void draw_qr(page *p, const char *payload, int x, int y, int *size)
                     fill(p, x + (c + QR_QUIET) * mod, y + (r + QR_QUIET) * mod, mod, mod);
     }
     log_el(p, "qr", x, y, full, full, payload);
-    *size = full;
-    QRcode_free(q);
 }
 
 static int text_px(const page *p, slip_style st)
@@ -260,13 +264,10 @@ static void draw_reference(page *p, const slip *s)
 {
     char grouped[24];
     refnum_group(s->reference, grouped, sizeof grouped);
-    int top = p->y, qr = 0, inner = p->w - 2 * p->margin;
-    /* measure the QR first: the text gets the rest of the width */
+    int top = p->y, inner = p->w - 2 * p->margin;
+    /* the code first: the text gets the rest of the width */
     QRcode *q = QRcode_encodeString(s->qr, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-    int mod = (int)(QR_MODULE_MM * (p->scale * 203.0) / 25.4 + 0.5);
-    int full = q ? (q->width + 2 * QR_QUIET) * (mod < 3 ? 3 : mod) : 0;
-    if (q)
-        QRcode_free(q);
+    int full = q ? qr_size(p, q) : 0;
     /* beside the number when the text keeps room for about 24 characters a line */
     bool beside = full > 0 && inner - full - D(p, 8) >= D(p, 330);
     int textw = beside ? inner - full - D(p, 8) : inner;
@@ -282,10 +283,11 @@ static void draw_reference(page *p, const slip *s)
     if (full > 0) {
         int qx = beside ? (p->rtl ? p->margin : p->w - p->margin - full) : p->margin;
         int qy = beside ? top : p->y + D(p, 8);
-        draw_qr(p, s->qr, qx, qy, &qr);
-        int bottom = qy + qr;
-        p->y = bottom > text_bottom ? bottom : text_bottom;
+        draw_qr(p, q, s->qr, qx, qy);
+        p->y = qy + full > text_bottom ? qy + full : text_bottom;
     }
+    if (q)
+        QRcode_free(q);
 }
 
 /* Ink to bits: text thresholded, pictogram areas dithered (Floyd-Steinberg). */
