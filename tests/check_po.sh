@@ -5,7 +5,7 @@ src=$1
 pot=$(mktemp)
 trap 'rm -f "$pot"' EXIT
 xgettext --from-code=UTF-8 -kN_ -ktr:2 -ktrn:2,3 -ktrc:2c,3 -kNC_:1c,2 --add-comments=TRANSLATORS: \
-  --package-name=loket -o "$pot" "$src"/app/core/*.c "$src"/ui/*.c
+  --package-name=loket -o "$pot" "$src"/app/core/*.c "$src"/app/kiosk/*.c "$src"/ui/*.c
 status=0
 for po in "$src"/assets/po/*.po; do
   if msgcmp "$po" "$pot" 2>/dev/null; then

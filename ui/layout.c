@@ -21,6 +21,7 @@ void layout_begin(layout *L, const session *s, const theme *th, ui_text *tx, int
     L->lang = s->data.j.lang;
     L->rtl = lang_get(L->lang)->rtl;
     L->pages = 0;
+    L->flags = 0;
 }
 
 const char *layout_str(layout *L, const char *s)
@@ -58,6 +59,7 @@ widget *layout_add(layout *L, widget_kind kind, SDL_Rect r)
     w->kind = kind;
     w->r = r;
     w->layer = L->layer;
+    w->flags = L->flags;
     return w;
 }
 
@@ -197,6 +199,15 @@ void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, con
     layout_text(L, x, r.y + (r.h - h) / 2, w, px, bold, fg, fill, align, label);
 }
 
+void layout_icon_button(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,
+                        button_style style, action act)
+{
+    SDL_Color fill, fg;
+    add_button(L, r, id, label, style, act, &fill, &fg);
+    int isz = (r.w < r.h ? r.w : r.h) * 6 / 10;
+    layout_icon(L, (SDL_Rect){r.x + (r.w - isz) / 2, r.y + (r.h - isz) / 2, isz, isz}, icon);
+}
+
 void layout_tile(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,
                  int isz, bool beside, action act)
 {
@@ -295,6 +306,7 @@ SDL_Rect chrome_build(layout *L, bool back)
     const session *s = L->s;
     lang_id lang = L->lang;
     int W = L->W, H = L->H;
+    L->flags = WF_CHROME;
     layout_panel(L, (SDL_Rect){0, 0, W, th->bar_h}, th->c.bar, th->c.bar, 0);
     int bh = th->bar_h - 2 * (th->gap / 2);
     int y = th->gap / 2;
@@ -338,10 +350,34 @@ SDL_Rect chrome_build(layout *L, bool back)
         layout_button(L, (SDL_Rect){x - bw, y, bw, bh}, "lang-menu", name, "language",
                       BTN_SECONDARY, (action){.kind = ACT_LANG_MENU});
     }
-    /* help from an employee: on every screen, always in the same place */
     int hy = H - th->help_h;
-    layout_panel(L, (SDL_Rect){0, hy, W, th->help_h}, th->c.bar, th->c.bar, 0);
-    layout_button(L, (SDL_Rect){th->gap, hy + th->gap / 2, W - 2 * th->gap, th->help_h - th->gap},
-                  "handoff", help_label(L), "help", BTN_HANDOFF, (action){.kind = ACT_HANDOFF});
+    L->flags = 0;
+    help_bar(L, true);
     return (SDL_Rect){th->pad, th->bar_h + th->pad, W - 2 * th->pad, hy - th->bar_h - 2 * th->pad};
+}
+
+void help_bar(layout *L, bool handoff)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    unsigned flags = L->flags;
+    L->flags = WF_CHROME;
+    int W = L->W, hy = L->H - th->help_h, bh = th->help_h - th->gap, y = hy + th->gap / 2;
+    layout_panel(L, (SDL_Rect){0, hy, W, th->help_h}, th->c.bar, th->c.bar, 0);
+    /* read aloud and adjust at the end: square buttons with their pictogram (a speaker,
+     * sliders); their names are read aloud and highlighted when on */
+    int x = W - th->gap - bh;
+    layout_icon_button(L, (SDL_Rect){x, y, bh, bh}, "access", tr(L->lang, "Aanpassen"), "adjust",
+                       s->access.menu ? BTN_CHOSEN : BTN_SECONDARY,
+                       (action){.kind = ACT_ACCESS_MENU});
+    x -= th->gap + bh;
+    layout_icon_button(L, (SDL_Rect){x, y, bh, bh}, "speech",
+                       s->access.speech ? tr(L->lang, "Voorlezen: aan") : tr(L->lang, "Voorlezen"),
+                       "speaker", s->access.speech ? BTN_CHOSEN : BTN_SECONDARY,
+                       (action){.kind = ACT_SPEECH, .arg = -1});
+    /* help from an employee: on every screen, always in the same place */
+    if (handoff)
+        layout_button(L, (SDL_Rect){th->gap, y, x - 2 * th->gap, bh}, "handoff", help_label(L),
+                      "help", BTN_HANDOFF, (action){.kind = ACT_HANDOFF});
+    L->flags = flags;
 }

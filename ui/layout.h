@@ -27,8 +27,17 @@ typedef enum {
     BTN_DAY_TODAY,
 } button_style;
 
+/* What speech makes of a widget (set with layout.flags while adding it). */
+enum {
+    WF_CHROME = 1,   /* the frame (back, languages, help, read-aloud): not read on arrival */
+    WF_PERSONAL = 2, /* the citizen's own data: read only through a headset */
+    WF_LIVE = 4,     /* changes while the screen stays (a countdown): not a new screen */
+    WF_QUIET = 8,    /* not read (decoration, a text that a button already says) */
+};
+
 typedef struct {
     widget_kind kind;
+    unsigned flags; /* WF_* */
     SDL_Rect r;
     int layer;        /* 0 screen, 1 overlay: taps reach only the top layer */
     const char *id;   /* buttons: stable id for scripts and tests */
@@ -54,7 +63,9 @@ typedef struct {
     const theme *th;
     ui_text *tx;
     lang_id lang;
-    int pages; /* overview: number of pages at this size */
+    int pages;          /* overview: number of pages at this size */
+    unsigned flags;     /* WF_* given to every widget added */
+    bool large_blocked; /* large text asked for, but the lower band is too small for it */
 } layout;
 
 typedef enum { ALIGN_START, ALIGN_CENTER } text_align;
@@ -82,6 +93,10 @@ void layout_button(layout *L, SDL_Rect r, const char *id, const char *label, con
 int layout_button_fit(layout *L, SDL_Rect col, int y, int min_h, const char *id, const char *label,
                       const char *icon, button_style style, action act);
 void layout_icon(layout *L, SDL_Rect r, const char *icon);
+/* A button that shows only its pictogram where words do not fit (large text); the label is
+ * what it is called when read aloud, found by scripts and logged. */
+void layout_icon_button(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,
+                        button_style style, action act);
 /* A life-event tile: pictogram (isz px; 0 = none) above the words, or beside them. */
 void layout_tile(layout *L, SDL_Rect r, const char *id, const char *label, const char *icon,
                  int isz, bool beside, action act);
@@ -96,6 +111,10 @@ int layout_top_layer(const layout *L);
 /* The frame around every screen: top bar (back, languages), help bar. Returns the content
  * area. */
 SDL_Rect chrome_build(layout *L, bool back);
+/* The bar at the bottom of every screen and overlay, within everyone's reach: help from an
+ * employee (unless `handoff` is false), read aloud, and "adjust" (text size, contrast, reach,
+ * speech). */
+void help_bar(layout *L, bool handoff);
 /* The help button's label: it says so once an employee is on the way. */
 const char *help_label(const layout *L);
 /* Colours of a button style: fill, text. */
@@ -118,5 +137,6 @@ void screen_email(layout *L);
 void overlay_handoff(layout *L);
 void overlay_language(layout *L);
 void overlay_timeout(layout *L);
+void overlay_access(layout *L);
 
 #endif

@@ -50,4 +50,6 @@ void overlay_handoff(layout *L)
         layout_button(L, (SDL_Rect){x + th->pad, y, inner, th->btn_h}, "handoff-close",
                       tr(lang, "Verder gaan"), NULL, BTN_PRIMARY,
                       (action){.kind = ACT_HANDOFF_CLOSE});
+    /* read-aloud and adjust stay reachable (help is this message itself) */
+    help_bar(L, false);
 }

@@ -32,9 +32,6 @@ void overlay_language(layout *L)
     layout_button(L, (SDL_Rect){x + th->pad, y + h - th->pad - th->btn_h, inner, th->btn_h},
                   "lang-close", tr(L->lang, "Terug"), "back", BTN_PRIMARY,
                   (action){.kind = ACT_LANG_MENU});
-    /* help stays reachable */
-    layout_button(L,
-                  (SDL_Rect){th->gap, L->H - th->help_h + th->gap / 2, L->W - 2 * th->gap,
-                             th->help_h - th->gap},
-                  "handoff", help_label(L), "help", BTN_HANDOFF, (action){.kind = ACT_HANDOFF});
+    /* help, read-aloud and adjust stay reachable */
+    help_bar(L, true);
 }

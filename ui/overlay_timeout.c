@@ -32,19 +32,21 @@ void overlay_timeout(layout *L)
     y += layout_text(L, x + th->pad, y, inner, th->px_title, true, th->c.on_warn, th->c.warn,
                      ALIGN_CENTER, title) +
          th->gap;
+    /* the countdown changes every second: it is no new screen to read aloud; the big number
+     * is what the sentence below already says */
+    L->flags = WF_LIVE | WF_QUIET;
     y += layout_text(L, x + th->pad, y, inner, th->px_big, true, th->c.on_warn, th->c.warn,
                      ALIGN_CENTER, layout_printf(L, "%d", left)) +
          th->gap;
+    L->flags = WF_LIVE;
     y += layout_text(L, x + th->pad, y, inner, th->px_body, false, th->c.on_warn, th->c.warn,
                      ALIGN_CENTER, body) +
          th->pad;
+    L->flags = 0;
     if (can_extend)
         layout_button(L, (SDL_Rect){x + th->pad, y, inner, big_h}, "still-here",
                       tr(lang, "Ik ben er nog"), NULL, BTN_PRIMARY,
                       (action){.kind = ACT_STILL_HERE});
-    /* help stays reachable, also while the warning shows */
-    layout_button(L,
-                  (SDL_Rect){th->gap, L->H - th->help_h + th->gap / 2, L->W - 2 * th->gap,
-                             th->help_h - th->gap},
-                  "handoff", help_label(L), "help", BTN_HANDOFF, (action){.kind = ACT_HANDOFF});
+    /* help, read-aloud and adjust stay reachable */
+    help_bar(L, true);
 }

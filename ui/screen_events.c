@@ -46,6 +46,45 @@ static tile_plan plan(layout *L, SDL_Rect a, int cols)
     return p;
 }
 
+/* Large text on a small screen (or the lower band): not every tile fits with its words.
+ * Tiles as high as their words need, the pictogram small beside them, in pages with
+ * "previous" and "more" below. */
+static void events_paged(layout *L, SDL_Rect grid, int cols)
+{
+    const theme *th = L->th;
+    const content *c = L->s->content;
+    int g = th->gap, px = th->px_body, isz = th->target;
+    int tw = (grid.w - (cols - 1) * g) / cols, tile_h = th->btn_h;
+    for (int i = 0; i < c->n_events; i++) {
+        int h = layout_text_height(L, tw - 3 * g - isz, px, true,
+                                   ltext_get(&c->events[i].title, L->lang)) +
+                2 * g;
+        if (h > tile_h)
+            tile_h = h;
+    }
+    int rows = (grid.h - th->btn_h) / (tile_h + g);
+    if (rows < 1)
+        rows = 1;
+    int per_page = rows * cols, pages = (c->n_events + per_page - 1) / per_page;
+    int page = L->s->data.scroll < pages ? L->s->data.scroll : pages - 1;
+    for (int k = 0; k < per_page && page * per_page + k < c->n_events; k++) {
+        int i = page * per_page + k;
+        const life_event *e = &c->events[i];
+        SDL_Rect r = {grid.x + (k % cols) * (tw + g), grid.y + (k / cols) * (tile_h + g), tw,
+                      tile_h};
+        layout_tile(L, r, layout_printf(L, "event:%s", e->id), ltext_get(&e->title, L->lang),
+                    e->icon, isz, true, (action){.kind = ACT_CHOOSE_EVENT, .arg = i});
+    }
+    int bw = (grid.w - g) / 2, by = grid.y + grid.h - th->btn_h;
+    if (page > 0)
+        layout_button(L, (SDL_Rect){grid.x, by, bw, th->btn_h}, "page-prev", tr(L->lang, "Vorige"),
+                      NULL, BTN_SECONDARY, (action){.kind = ACT_SCROLL, .arg = -1});
+    if (page + 1 < pages)
+        layout_button(L, (SDL_Rect){grid.x + bw + g, by, bw, th->btn_h}, "page-next",
+                      layout_printf(L, tr(L->lang, "Meer (%d van %d)"), page + 1, pages), NULL,
+                      BTN_SECONDARY, (action){.kind = ACT_SCROLL, .arg = 1});
+}
+
 void screen_events(layout *L)
 {
     const theme *th = L->th;
@@ -73,6 +112,10 @@ void screen_events(layout *L)
     }
     if (best.cols == 0)
         return;
+    if (!best.fits) {
+        events_paged(L, grid, lo);
+        return;
+    }
     for (int i = 0; i < c->n_events; i++) {
         const life_event *e = &c->events[i];
         SDL_Rect r = {grid.x + (i % best.cols) * (best.tw + th->gap),

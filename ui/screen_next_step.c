@@ -95,6 +95,14 @@ void screen_next_step(layout *L)
         if (!landscape)
             yi = yc;
     }
+    /* EN 301 549 5.1.3.16: with read-aloud on, what the paper says can be heard too */
+    if (s->access.speech) {
+        yc += action_button(L, choices, yc, "speak-slip",
+                            tr(lang, "Lees voor wat op het papier staat"), "speaker", BTN_SECONDARY,
+                            (action){.kind = ACT_SPEECH_SLIP});
+        if (!landscape)
+            yi = yc;
+    }
     const char *status = NULL;
     switch (s->data.print) {
     case PRINT_BUSY:
@@ -135,8 +143,16 @@ void screen_next_step(layout *L)
         if (!landscape)
             yc = yi;
     }
-    yc += action_button(L, choices, yc, "handoff-next", tr(lang, "Hulp van een medewerker"), "help",
-                        BTN_SECONDARY, (action){.kind = ACT_HANDOFF});
-    action_button(L, choices, yc, "done", tr(lang, "Ik ben klaar"), "done", BTN_PRIMARY,
-                  (action){.kind = ACT_DONE});
+    /* help from an employee as a choice of its own; where large text leaves no room for it,
+     * the help button in the bar below does the same */
+    const char *help = tr(lang, "Hulp van een medewerker"), *done = tr(lang, "Ik ben klaar");
+    int tw = choices.w - 2 * th->pad - th->btn_h, min_h = th->btn_h * 5 / 4;
+    int hh = layout_text_height(L, tw, th->px_body, true, help) + 2 * th->gap;
+    int dh = layout_text_height(L, tw, th->px_body, true, done) + 2 * th->gap;
+    hh = (hh > min_h ? hh : min_h) + th->gap;
+    dh = dh > min_h ? dh : min_h;
+    if (yc + hh + dh <= a.y + a.h)
+        yc += action_button(L, choices, yc, "handoff-next", help, "help", BTN_SECONDARY,
+                            (action){.kind = ACT_HANDOFF});
+    action_button(L, choices, yc, "done", done, "done", BTN_PRIMARY, (action){.kind = ACT_DONE});
 }

@@ -57,6 +57,30 @@ static void add_text(row_job *j, int w, bool bold, int gap, const char *text)
     text_wrap(j->L->tx, j->px, bold, text, w, add_line, j);
 }
 
+/* The organisation's pictogram stands at the end of its name's first line (at the left in
+ * right-to-left languages, through layout_mirror), about 1.6 times the text's size. It sits
+ * beside the name, not before it: every line of a card starts at the same edge. The name wraps
+ * short of it; the rows below keep the full width, so the pictogram may not reach below the
+ * first line: it is aligned with that line's bottom and rises into the card's padding. */
+static const char *org_icon(const layout *L, int g)
+{
+    const session *s = L->s;
+    return s->content->orgs[s->data.ov.groups[g].org].icon;
+}
+
+static int org_icon_size(const layout *L, int line_h)
+{
+    int isz = L->th->px_body * 8 / 5, rise = L->th->pad / 2;
+    return isz > line_h + rise ? line_h + rise : isz;
+}
+
+/* The pictogram beside the name line at (x, y) of height line_h, in a text column of width w. */
+static void org_icon_draw(layout *L, const char *icon, int x, int y, int w, int line_h)
+{
+    int isz = org_icon_size(L, line_h);
+    layout_icon(L, (SDL_Rect){x + w - isz, y + line_h - isz, isz, isz}, icon);
+}
+
 /* The rows of organisation group g at inner width w. */
 static int card_rows(layout *L, int g, int w, row *rows)
 {
@@ -69,7 +93,10 @@ static int card_rows(layout *L, int g, int w, row *rows)
     row_job j = {L, rows, 0, 0, 0, 0, false};
     char buf[512];
     bool details = s->data.details;
-    add_text(&j, w, true, 0, ltext_get(&o->name, lang));
+    int name_w = w;
+    if (org_icon(L, g))
+        name_w -= org_icon_size(L, text_line_height(L->tx, th->px_body, true)) + th->gap;
+    add_text(&j, name_w, true, 0, ltext_get(&o->name, lang));
     if (details)
         add_text(&j, w, false, 0, ltext_get(&o->about, lang));
     for (int i = 0; i < grp->n_items; i++) {
@@ -123,9 +150,13 @@ static int draw_piece(layout *L, const row *rows, const piece *p, int x, int y, 
     size_t panel = (size_t)L->n;
     layout_panel(L, (SDL_Rect){x, y, w, 0}, bg, th->c.border, 2);
     int cy = y + pad;
+    const char *icon = org_icon(L, p->group);
+    if (icon) /* beside the name: the card's first line, or the name again on a continued card */
+        org_icon_draw(L, icon, x + pad, cy, w - 2 * pad, rows[0].h);
     if (p->first > 0) /* a continued card: the organisation's name first */
-        cy += layout_text(L, x + pad, cy, w - 2 * pad, th->px_body, true, fg, bg, ALIGN_START,
-                          rows[0].text);
+        cy += layout_text(L, x + pad, cy,
+                          w - 2 * pad - (icon ? org_icon_size(L, rows[0].h) + th->gap : 0),
+                          th->px_body, true, fg, bg, ALIGN_START, rows[0].text);
     char para[2048];
     size_t plen = 0;
     for (int i = p->first; i < p->last; i++) {
@@ -164,7 +195,7 @@ static int draw_piece(layout *L, const row *rows, const piece *p, int x, int y, 
 
 /* The helping hand: when early signals fire, the overview first says why, and offers help
  * from an employee before the list. Returns the height (drawn only when `draw`). */
-static int helping_hand(layout *L, int x, int y, int w, bool draw)
+static int helping_hand(layout *L, int x, int y, int w, bool draw, bool reasons)
 {
     const theme *th = L->th;
     const session *s = L->s;
@@ -183,19 +214,24 @@ static int helping_hand(layout *L, int x, int y, int w, bool draw)
                               title)
                 : layout_text_height(L, inner, th->px_body, true, title)) +
           th->gap / 2;
-    for (int k = 0; k < ov->n_signals; k++) {
+    for (int k = 0; reasons && k < ov->n_signals; k++) {
         const char *why = ltext_get(overview_signal_text(s->content, e, &ov->signals[k]), lang);
         cy += draw ? layout_text(L, x + th->pad, cy, inner, th->px_body, false, fg, bg, ALIGN_START,
                                  why)
                    : layout_text_height(L, inner, th->px_body, false, why);
     }
     cy += th->gap;
+    /* the button as high as its words need (they wrap in large text) */
+    const char *ask =
+        s->data.handoff == HANDOFF_SENT ? help_label(L) : tr(lang, "Vraag een medewerker om hulp");
+    int bh = layout_text_height(L, inner - 2 * th->pad - th->btn_h, th->px_body, true, ask) +
+             2 * th->gap;
+    if (bh < th->btn_h)
+        bh = th->btn_h;
     if (draw)
-        layout_button(L, (SDL_Rect){x + th->pad, cy, inner, th->btn_h}, "handoff-signal",
-                      s->data.handoff == HANDOFF_SENT ? help_label(L)
-                                                      : tr(lang, "Vraag een medewerker om hulp"),
-                      "help", BTN_HANDOFF, (action){.kind = ACT_HANDOFF});
-    cy += th->btn_h + th->pad;
+        layout_button(L, (SDL_Rect){x + th->pad, cy, inner, bh}, "handoff-signal", ask, "help",
+                      BTN_HANDOFF, (action){.kind = ACT_HANDOFF});
+    cy += bh + th->pad;
     if (draw && panel < (size_t)L->n)
         L->w[panel].r.h = cy - y;
     return cy - y;
@@ -232,8 +268,7 @@ void screen_overview(layout *L)
     const char *more_fmt = tr(lang, "Meer (%d van %d)");
     bool two_rows =
         text_width(L->tx, th->px_body, true, tr(lang, "Vorige")) + 2 * th->pad > bw ||
-        text_width(L->tx, th->px_body, true, layout_printf(L, more_fmt, 8, 9)) + 2 * th->pad >
-            bw ||
+        text_width(L->tx, th->px_body, true, layout_printf(L, more_fmt, 8, 9)) + 2 * th->pad > bw ||
         text_width(L->tx, th->px_body, true, tr(lang, "Verder")) + 2 * th->pad > bw;
     int bottom = a.y + a.h - th->btn_h - (two_rows ? th->btn_h + th->gap : 0);
     int page_h = bottom - th->gap - y;
@@ -244,7 +279,10 @@ void screen_overview(layout *L)
     int nrows[OVERVIEW_MAX_GROUPS];
     piece pieces[MAX_PIECES];
     /* the first page starts below the helping hand, if any */
-    int hand_h = helping_hand(L, 0, 0, a.w, false);
+    /* large text on a small screen: when the reasons would take more than half the page, the
+     * helping hand keeps its title and its button (the reasons are for the employee too) */
+    bool reasons = helping_hand(L, 0, 0, a.w, false, true) <= (bottom - th->gap - y) / 2;
+    int hand_h = helping_hand(L, 0, 0, a.w, false, reasons);
     int first = hand_h ? hand_h + th->gap : 0;
 #define COLUMN_START(col) ((col) / cols == 0 ? first : 0)
     int n = 0, column = 0, used = first;
@@ -283,7 +321,7 @@ void screen_overview(layout *L)
     L->pages = pages;
     int page = s->data.scroll < pages ? s->data.scroll : pages - 1;
     if (page == 0 && hand_h)
-        helping_hand(L, a.x, y, a.w, true);
+        helping_hand(L, a.x, y, a.w, true, reasons);
     int col_y[2] = {y + (page == 0 ? first : 0), y + (page == 0 ? first : 0)};
     for (int i = 0; i < n; i++) {
         if (pieces[i].column / cols != page)
@@ -305,6 +343,6 @@ void screen_overview(layout *L)
     /* one page: "continue" is the only way on, so it spans the width */
     int nx = pages > 1 && !two_rows ? a.x + 2 * (bw + th->gap) : a.x;
     int ny = two_rows ? bottom + th->btn_h + th->gap : bottom;
-    layout_button(L, (SDL_Rect){nx, ny, a.x + a.w - nx, th->btn_h}, "next-step",
-                  tr(lang, "Verder"), NULL, BTN_PRIMARY, (action){.kind = ACT_TO_NEXT_STEP});
+    layout_button(L, (SDL_Rect){nx, ny, a.x + a.w - nx, th->btn_h}, "next-step", tr(lang, "Verder"),
+                  NULL, BTN_PRIMARY, (action){.kind = ACT_TO_NEXT_STEP});
 }

@@ -35,10 +35,13 @@ static int entry_field(layout *L, SDL_Rect a, int y, int px, const char *value)
         layout_text_height(L, a.w - 2 * th->pad, px, true, value[0] ? value : "0") + 2 * th->pad;
     layout_panel(L, (SDL_Rect){a.x, y, a.w, fh}, th->c.card, th->c.border, 3);
     char shown[SESSION_EMAIL_MAX * 2];
+    /* personal: read aloud only through a headset; it changes with every key (live) */
+    L->flags = WF_PERSONAL | WF_LIVE;
     if (value[0])
         layout_text(L, a.x + th->pad, y + th->pad, a.w - 2 * th->pad, px, true, th->c.on_card,
                     th->c.card, ALIGN_START,
                     layout_str(L, i18n_ltr(L->lang, value, shown, sizeof shown)));
+    L->flags = 0;
     return fh + th->gap;
 }
 
@@ -210,8 +213,10 @@ void screen_summary(layout *L)
     if (s->data.contact == SESSION_CONTACT_CALLBACK || s->data.contact == SESSION_CONTACT_EMAIL) {
         char shown[SESSION_EMAIL_MAX * 2];
         const char *d = s->data.contact == SESSION_CONTACT_CALLBACK ? s->data.phone : s->data.email;
+        L->flags = WF_PERSONAL;
         y += text(L, a, y, th->px_body, false,
                   layout_str(L, i18n_ltr(lang, d, shown, sizeof shown)));
+        L->flags = 0;
     }
     y += th->gap;
     if (s->data.j.reference[0]) {

@@ -1,5 +1,7 @@
 #include "script.h"
 
+#include "core/speak.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -157,9 +159,45 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
             if (strcmp(ui_focus_id(u), arg) != 0)
                 FAIL("Tab never reached control '%s' on screen '%s'", arg,
                      screen_name(h->state(h->ctx)->screen));
+        } else if (!strcmp(cmd, "listen-to")) {
+            /* like a blind keypad user: "2" (next) until the control is reached, and every
+             * press is answered by the voice with the control's name */
+            int presses = 0;
+            while (strcmp(ui_focus_id(u), arg) != 0 && presses < 200) {
+                h->key(h->ctx, SDLK_KP_2);
+                h->frame(h->ctx);
+                presses++;
+                const char *said = h->last_speech ? h->last_speech(h->ctx) : NULL;
+                const widget *fw = ui_find(u, ui_focus_id(u));
+                char name[512] = "";
+                if (fw)
+                    speak_prepare(session_speech_lang(h->state(h->ctx)), fw->text, name,
+                                  sizeof name);
+                if (!said || !fw || !said[0] || !strstr(said, name))
+                    FAIL("on control '%s' the voice said \"%.200s\", not its name \"%.100s\"",
+                         ui_focus_id(u), said ? said : "(no speech)", name);
+            }
+            if (strcmp(ui_focus_id(u), arg) != 0)
+                FAIL("keypad 2 never reached control '%s' on screen '%s'", arg,
+                     screen_name(h->state(h->ctx)->screen));
         } else if (!strcmp(cmd, "expect-focus")) {
             if (strcmp(ui_focus_id(u), arg) != 0)
                 FAIL("the focus is on '%s', not on '%s'", ui_focus_id(u), arg);
+        } else if (!strcmp(cmd, "expect-speech") || !strcmp(cmd, "expect-no-speech")) {
+            /* the speech happens after the frame: draw first */
+            h->frame(h->ctx);
+            const char *said = h->last_speech ? h->last_speech(h->ctx) : NULL;
+            if (!said)
+                FAIL("no speech in this configuration");
+            bool has = strstr(said, arg) != NULL;
+            if (has != !strcmp(cmd, "expect-speech"))
+                FAIL("the last speech %s '%s': \"%.300s\"", has ? "says" : "does not say", arg,
+                     said);
+        } else if (!strcmp(cmd, "expect-silent")) {
+            if (!h->speaking)
+                FAIL("no speech in this configuration");
+            if (h->speaking(h->ctx))
+                FAIL("the voice is still speaking");
         } else if (!strcmp(cmd, "wait")) {
             if (strcmp(arg, "delivered") || !h->wait_delivered)
                 FAIL("wait knows only 'delivered'");

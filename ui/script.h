@@ -17,8 +17,12 @@
  *   fault handoff on|off   the simulated hand-off backend fails / works
  *   wait delivered         until the uplink has delivered everything in the outbox (20 s)
  *   tab-to <id>            press Tab until the control <id> has the keyboard focus
+ *   listen-to <id>         keypad 2 until <id> has the focus; the voice names each control
  *   expect-focus <id>      the control <id> has the keyboard focus
  *   redraw [cold]          draw the unchanged screen again (cold: with an empty text cache)
+ *   expect-speech <s>      the last text sent to the speech synthesiser contains s
+ *   expect-no-speech <s>   it does not
+ *   expect-silent          the voice is not speaking (right after a stop)
  */
 #ifndef LOKET_UI_SCRIPT_H
 #define LOKET_UI_SCRIPT_H
@@ -41,7 +45,9 @@ typedef struct {
     void (*logframe)(void *ctx);                  /* log the frame just drawn */
     void (*logshot)(void *ctx, const char *name); /* a screenshot of the last frame was taken */
     const session *(*state)(void *ctx);
-    bool (*wait_delivered)(void *ctx); /* false: not within the time, or no uplink */
+    bool (*wait_delivered)(void *ctx);     /* false: not within the time, or no uplink */
+    const char *(*last_speech)(void *ctx); /* NULL: no speech */
+    bool (*speaking)(void *ctx);
 } script_host;
 
 /* Returns 0 on success; on failure fills err with "file:line: problem". */

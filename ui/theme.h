@@ -4,6 +4,7 @@
 #define LOKET_UI_THEME_H
 
 #include <SDL.h>
+#include <stdbool.h>
 
 typedef struct {
     SDL_Color bg, text, muted;
@@ -26,11 +27,23 @@ typedef struct {
     int target; /* minimum touch target: 12 mm */
     int btn_h;  /* a normal button: 20 mm */
     int gap, pad;
-    int bar_h, help_h;
+    int bar_h;
+    int help_h;         /* the bar at the bottom: help, read aloud, adjust */
+    int handoff_h;      /* the same height (kept apart for the layouts that use either) */
+    double text_scale;  /* 1, or 1.5 in large-text mode */
+    bool high_contrast; /* pictograms get a light plate of their own */
 } theme;
 
-/* cap_ratio: the font's cap height / pixel size. */
-void theme_init(theme *t, double px_per_mm, double view_distance_mm, double cap_ratio);
+typedef enum { THEME_CALM, THEME_HIGH_CONTRAST, THEME_COUNT } theme_palette;
+
+/* cap_ratio: the font's cap height / pixel size; text_scale: 1 or 1.5 (large text). */
+void theme_init(theme *t, double px_per_mm, double view_distance_mm, double cap_ratio,
+                double text_scale, theme_palette palette);
+/* A palette's colours. */
+theme_colors theme_palette_colors(theme_palette p);
+/* Every pair of a palette that is drawn as text on a background (fg, bg), for the contrast
+ * test; returns the number of pairs written (at most cap). */
+int theme_text_pairs(const theme_colors *c, SDL_Color (*pairs)[2], const char **names, int cap);
 /* WCAG 2 contrast ratio of two opaque colours (1..21). */
 double theme_contrast(SDL_Color a, SDL_Color b);
 /* Cap height in mm that subtends `degrees` at `distance_mm`. */

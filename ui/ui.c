@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
 #include "text.h"
 #include "widgets.h"
 
@@ -21,6 +22,9 @@ struct ui {
     bool focus_on; /* keys are in use: one control has the focus */
     char focus_id[64];
     int w, h;
+    double pxmm, view_mm, height_mm, bottom_mm;
+    layout *speech_L; /* the screen laid out in the language read aloud */
+    int reach_top;    /* low reach: the layout starts here */
 };
 
 ui *ui_create(const ui_options *o, char *err, size_t errcap)
@@ -31,7 +35,10 @@ ui *ui_create(const ui_options *o, char *err, size_t errcap)
         return NULL;
     }
     u->L = calloc(1, sizeof *u->L);
-    if (!u->L) {
+    u->speech_L = calloc(1, sizeof *u->speech_L);
+    if (!u->L || !u->speech_L) {
+        free(u->L);
+        free(u->speech_L);
         free(u);
         snprintf(err, errcap, "out of memory");
         return NULL;
@@ -72,8 +79,11 @@ ui *ui_create(const ui_options *o, char *err, size_t errcap)
         return NULL;
     }
     /* The physical width belongs to the panel; in fullscreen the pixel width is the display's. */
-    double pxmm = u->w / o->screen_width_mm;
-    theme_init(&u->th, pxmm, o->view_distance_mm, text_cap_ratio(u->tx));
+    u->pxmm = u->w / o->screen_width_mm;
+    u->view_mm = o->view_distance_mm;
+    u->height_mm = o->screen_height_mm > 0 ? o->screen_height_mm : u->h / u->pxmm;
+    u->bottom_mm = o->screen_bottom_mm;
+    theme_init(&u->th, u->pxmm, u->view_mm, text_cap_ratio(u->tx), 1.0, THEME_CALM);
     u->icons = icons_create(o->icons_dir);
     return u;
 }
@@ -92,13 +102,51 @@ void ui_destroy(ui *u)
         explicit_bzero(u->L, sizeof *u->L);
         free(u->L);
     }
+    if (u->speech_L) {
+        explicit_bzero(u->speech_L, sizeof *u->speech_L);
+        free(u->speech_L);
+    }
     free(u);
 }
 
-static void build(ui *u, const session *s)
+/* Large text and high contrast are the citizen's choice: the theme follows the session. */
+/* Large text needs room: with buttons lower on a short band (a small panel mounted high)
+ * screens such as the consent list would not fit, so there large text waits until the
+ * buttons go back up, and the switch says so. 420 mm: every screen fits at 1.5 x (tested on
+ * the full 476 mm of a 21.5" panel). */
+static bool large_text_blocked(ui *u, const session *s)
 {
-    layout *L = u->L;
-    layout_begin(L, s, &u->th, u->tx, u->w, u->h);
+    if (!s->access.large_text || !s->access.low_reach)
+        return false;
+    int top, bottom;
+    ui_reach_band(u, &top, &bottom);
+    return (bottom - top) * u->height_mm / u->h < 420.0;
+}
+
+static void follow_theme(ui *u, const session *s)
+{
+    double scale = s->access.large_text && !large_text_blocked(u, s) ? 1.5 : 1.0;
+    bool hc = s->access.high_contrast;
+    if (scale != u->th.text_scale || hc != u->th.high_contrast)
+        theme_init(&u->th, u->pxmm, u->view_mm, text_cap_ratio(u->tx), scale,
+                   hc ? THEME_HIGH_CONTRAST : THEME_CALM);
+}
+
+void ui_reach_band(ui *u, int *top, int *bottom)
+{
+    /* EN 301 549 8.3.2: forward reach between 380 and 1220 mm above the floor */
+    double pxmm_v = u->h / u->height_mm;
+    double over = u->bottom_mm + u->height_mm - 1220.0, under = 380.0 - u->bottom_mm;
+    *top = over > 0 ? (int)(over * pxmm_v + 0.999) : 0;
+    *bottom = u->h - (under > 0 ? (int)(under * pxmm_v + 0.999) : 0);
+    if (*bottom - *top < u->h / 3) { /* a screen mounted out of reach: use what there is */
+        *top = 0;
+        *bottom = u->h;
+    }
+}
+
+static void lay_out(layout *L, const session *s)
+{
     switch (s->screen) {
     case SCREEN_WELCOME:
         screen_welcome(L);
@@ -141,10 +189,36 @@ static void build(ui *u, const session *s)
         overlay_language(L);
     if (s->data.handoff_shown)
         overlay_handoff(L);
+    if (s->access.menu && !s->data.handoff_shown)
+        overlay_access(L);
     if (s->warning)
         overlay_timeout(L);
     if (L->rtl)
         layout_mirror(L);
+}
+
+static void build_in(ui *u, layout *L, const session *s, lang_id lang)
+{
+    follow_theme(u, s);
+    int top = 0, bottom = u->h;
+    if (s->access.low_reach)
+        ui_reach_band(u, &top, &bottom);
+    layout_begin(L, s, &u->th, u->tx, u->w, bottom - top);
+    L->large_blocked = large_text_blocked(u, s);
+    L->lang = lang;
+    L->rtl = lang_get(lang)->rtl;
+    lay_out(L, s);
+    /* low reach: the whole screen moves down into the band; above it stays empty */
+    for (int i = 0; i < L->n; i++)
+        L->w[i].r.y += top;
+    L->H = u->h;
+    if (L == u->L)
+        u->reach_top = top;
+}
+
+static void build(ui *u, const session *s)
+{
+    build_in(u, u->L, s, s->data.j.lang);
 }
 
 /* The control with the keyboard focus on the current layout, or NULL. */
@@ -175,9 +249,22 @@ static const widget *step(ui *u, const widget *from, int dir)
     return NULL;
 }
 
+/* Where the keys start on a screen: its first control that is not the frame (back,
+ * languages, help), so that a keypad user hears the choices first; else the first control. */
+static const widget *first_control(ui *u)
+{
+    const layout *L = u->L;
+    int top = layout_top_layer(L);
+    for (int i = 0; i < L->n; i++)
+        if (L->w[i].kind == W_BUTTON && L->w[i].layer == top && !(L->w[i].flags & WF_CHROME))
+            return &L->w[i];
+    return step(u, NULL, 1);
+}
+
 void ui_focus_move(ui *u, int dir)
 {
-    const widget *next = step(u, focused(u), dir);
+    const widget *cur = focused(u);
+    const widget *next = cur ? step(u, cur, dir) : first_control(u);
     u->focus_on = next != NULL;
     if (next)
         snprintf(u->focus_id, sizeof u->focus_id, "%s", next->id);
@@ -217,10 +304,14 @@ bool ui_render(ui *u, const session *s, bool force)
         return false;
     u->dirty = false;
     build(u, s);
+    /* read-aloud on: someone may be listening, not looking; the keys always have a place to
+     * start from, and the ring shows where the voice is */
+    if (s->access.speech)
+        u->focus_on = true;
     const widget *f = focused(u);
     if (u->focus_on && !f) {
         /* the screen changed under the keys: the focus starts at its first control */
-        const widget *first = step(u, NULL, 1);
+        const widget *first = first_control(u);
         if (first)
             snprintf(u->focus_id, sizeof u->focus_id, "%s", first->id);
         f = first;
@@ -298,6 +389,85 @@ bool ui_screenshot(ui *u, const char *path, char *err, size_t errcap)
     return ok;
 }
 
+/* Appends a sentence; a full stop between texts that do not end in one, so that the voice
+ * pauses between a title, a question and each choice. */
+static void say_append(char *out, size_t cap, size_t *n, const char *t)
+{
+    if (!t || !t[0] || *n + 1 >= cap)
+        return;
+    if (*n > 0) {
+        char last = out[*n - 1];
+        const char *sep = strchr(".!?:;", last) ? " " : ". ";
+        size_t k = strlen(sep);
+        if (*n + k >= cap)
+            return;
+        memcpy(out + *n, sep, k);
+        *n += k;
+    }
+    size_t len = strlen(t);
+    if (*n + len >= cap) {
+        len = cap - 1 - *n;
+        while (len > 0 && ((unsigned char)t[len] & 0xC0) == 0x80)
+            len--; /* never half a character */
+    }
+    memcpy(out + *n, t, len);
+    *n += len;
+    out[*n] = '\0';
+}
+
+static uint64_t fnv(uint64_t h, const char *t)
+{
+    for (; t && *t; t++)
+        h = (h ^ (unsigned char)*t) * 1099511628211ull;
+    return (h ^ 0xFF) * 1099511628211ull;
+}
+
+size_t ui_utterance(ui *u, const session *s, lang_id lang, bool personal, char *out, size_t cap,
+                    uint64_t *key)
+{
+    layout *L = u->L;
+    if (L->s != s || L->lang != lang) {
+        build_in(u, u->speech_L, s, lang);
+        L = u->speech_L;
+    }
+    size_t n = 0;
+    if (cap)
+        out[0] = '\0';
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)s->screen;
+    int top = layout_top_layer(L);
+    h = fnv(h, screen_name(s->screen)) + (uint64_t)top;
+    /* the words of the screen are its paragraphs (a button's label is one too) */
+    for (int i = 0; i < L->n; i++) {
+        const widget *w = &L->w[i];
+        if (w->kind != W_PARAGRAPH || w->layer != top || (w->flags & (WF_CHROME | WF_QUIET)))
+            continue;
+        if (!(w->flags & WF_LIVE))
+            h = fnv(h, w->text);
+        if ((w->flags & WF_PERSONAL) && !personal)
+            say_append(out, cap, &n,
+                       tr(L->lang, "Dit lezen we alleen voor als u een koptelefoon gebruikt."));
+        else
+            say_append(out, cap, &n, w->text);
+    }
+    if (key)
+        *key = h;
+    return n;
+}
+
+size_t ui_focus_utterance(ui *u, char *out, size_t cap)
+{
+    size_t n = 0;
+    if (cap)
+        out[0] = '\0';
+    const widget *f = focused(u);
+    if (!f)
+        return 0;
+    say_append(out, cap, &n, f->text);
+    if (f->style == BTN_CHOSEN || f->style == BTN_DAY_TODAY)
+        say_append(out, cap, &n, tr(u->L->lang, "Gekozen."));
+    return n;
+}
+
 static void put_field(FILE *f, const char *s)
 {
     /* tabs and newlines would break the line format */
@@ -312,11 +482,12 @@ void ui_write_render_log(ui *u, FILE *f, unsigned long frame)
     fprintf(f,
             "frame\t%lu\tscreen=%s\tlang=%s\twidth=%d\theight=%d\tpxmm=%.4f\tcapratio=%.4f\t"
             "layer=%d\twarning=%d\thandoff=%d\tprint=%d\tpages=%d\tglyphs=%lu\tshaping=%d\t"
-            "focus=%s\n",
+            "focus=%s\tscale=%.2f\tcontrast=%s\treach=%d\n",
             frame, screen_name(s->screen), lang_get(L->lang)->code, L->W, L->H, u->th.px_per_mm,
             text_cap_ratio(u->tx), layout_top_layer(L), s->warning, (int)s->data.handoff,
             (int)s->data.print, L->pages, text_render_count(u->tx), text_shaping(u->tx),
-            u->focus_on ? u->focus_id : "-");
+            u->focus_on ? u->focus_id : "-", u->th.text_scale,
+            u->th.high_contrast ? "high" : "calm", u->reach_top);
     for (int i = 0; i < L->n; i++) {
         const widget *w = &L->w[i];
         if (w->kind == W_BUTTON) {

@@ -16,6 +16,7 @@ typedef struct {
     bool scripted;     /* software renderer, no vsync: deterministic pixels */
     int width, height; /* windowed size */
     double screen_width_mm, view_distance_mm;
+    double screen_height_mm, screen_bottom_mm; /* reach: the picture's height and lower edge */
     const char *font_family;
     const char *icons_dir;
 } ui_options;
@@ -46,6 +47,17 @@ void ui_focus_move(ui *u, int dir);
 bool ui_focus_action(ui *u, action *out);
 const char *ui_focus_id(ui *u); /* "" when no control has the focus */
 void ui_focus_off(ui *u);       /* a touch: no ring */
+/* Speech. What a screen says on arrival, in `lang` (the screen is laid out again in that
+ * language when it differs): its texts and its controls in reading order, without the frame
+ * (help, languages, read-aloud). Personal texts are read only when `personal` (a headset);
+ * otherwise a sentence says so. Returns the length; *key gets a fingerprint of the screen
+ * without its live parts (a countdown), which changes when there is a new screen to read. */
+size_t ui_utterance(ui *u, const session *s, lang_id lang, bool personal, char *out, size_t cap,
+                    uint64_t *key);
+/* What the focused control says: its label and, for a switch, its state. "" without focus. */
+size_t ui_focus_utterance(ui *u, char *out, size_t cap);
+/* The rows of the screen (from the top) within reach: controls lie between these. */
+void ui_reach_band(ui *u, int *top, int *bottom);
 /* Forgets cached texts (they may hold a citizen's answers). */
 void ui_forget(ui *u);
 unsigned long ui_glyph_renders(ui *u);

@@ -110,6 +110,12 @@ void widgets_draw(SDL_Renderer *r, ui_text *tx, icon_cache *ic, const layout *L)
             break; /* drawn as its lines */
         case W_ICON: {
             SDL_Texture *t = icon(ic, r, w->icon, w->r.w);
+            if (t && L->th->high_contrast) {
+                /* dark pictograms on a black screen: each gets a white plate */
+                int m = w->r.w / 10;
+                fill(r, (SDL_Rect){w->r.x - m, w->r.y - m, w->r.w + 2 * m, w->r.h + 2 * m},
+                     (SDL_Color){255, 255, 255, 255});
+            }
             if (t)
                 SDL_RenderCopy(r, t, NULL, &w->r);
             break;

@@ -97,6 +97,7 @@ typedef struct {
     ltext phone_hours;   /* optional */
     const char *website; /* may be NULL */
     ltext visit;         /* optional */
+    const char *icon;    /* pictogram name (assets/icons/<icon>.svg); see content_check_org_icons */
     bool from_site;
     int line;
 } organisation;
@@ -164,6 +165,11 @@ bool content_parse_signals(content *into, const char *file, const char *buf, siz
 content *content_new(void);
 /* Cross-file checks and the exhaustive path walk; sorts events. Returns false on error. */
 bool content_validate(content *c, content_diag *diag);
+/* Every organisation names its pictogram (`icon`), reported as "file:line: organisation 'x':
+ * 'icon' is missing" against `file` (the organisations file). content_load_dir() requires it, so
+ * the kiosk and --check-content do; the in-memory parsers accept an organisation without one
+ * (small test fixtures). Like a life event's icon, the SVG file itself is not looked up here. */
+bool content_check_org_icons(const content *c, const char *file, content_diag *diag);
 void content_free(content *c);
 
 /* Fills the organisations marked from_site (the municipality) with the site's own details. */

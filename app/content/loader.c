@@ -345,8 +345,8 @@ static bool load_doc(walker *w, yaml_document_t *doc, const char *buf, size_t le
 
 static void parse_org(walker *w, yaml_node_t *m)
 {
-    static const char *const keys[] = {"id",      "name",  "about",     "phone", "phone_hours",
-                                       "website", "visit", "from_site", NULL};
+    static const char *const keys[] = {"id",          "icon",    "name",  "about",     "phone",
+                                       "phone_hours", "website", "visit", "from_site", NULL};
     if (m->type != YAML_MAPPING_NODE) {
         err(w, m, "organisation: expected a mapping with id, name, ...");
         return;
@@ -368,6 +368,9 @@ static void parse_org(walker *w, yaml_node_t *m)
     get_ltext(w, m, "phone_hours", what, false, &o->phone_hours);
     o->website = get_string(w, m, "website", what, false);
     get_ltext(w, m, "visit", what, false, &o->visit);
+    /* required for a content folder (content_check_org_icons), a name like a life event's icon */
+    if (get(w, m, "icon"))
+        o->icon = get_id(w, m, "icon", what);
     o->from_site = get_bool(w, m, "from_site", what, false);
     if (!o->phone && !o->website && !ltext_present(&o->visit) && !o->from_site)
         err(w, m, "%s: give at least one of phone, website or visit (or from_site: true)", what);
@@ -890,7 +893,8 @@ content *content_load_dir(const char *dir, content_diag *diag)
     snprintf(path, sizeof path, "%s/organisations.yaml", dir);
     size_t len;
     char *buf = read_file(path, &len, diag);
-    if (!buf || !content_parse_orgs(c, path, buf, len, diag))
+    if (!buf || !content_parse_orgs(c, path, buf, len, diag) ||
+        !content_check_org_icons(c, path, diag))
         ok = false;
     free(buf);
 

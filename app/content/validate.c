@@ -156,6 +156,20 @@ bool content_validate(content *c, content_diag *diag)
     return true;
 }
 
+bool content_check_org_icons(const content *c, const char *file, content_diag *diag)
+{
+    int before = diag->count;
+    for (int i = 0; i < c->n_orgs; i++) {
+        const organisation *o = &c->orgs[i];
+        if (!o->icon)
+            content_diag_add(diag, file, o->line,
+                             "organisation '%s': 'icon' is missing (a pictogram name: "
+                             "assets/icons/<icon>.svg)",
+                             o->id ? o->id : "?");
+    }
+    return diag->count == before;
+}
+
 /* ---- translation coverage ---- */
 
 typedef struct {

@@ -26,6 +26,9 @@ void session_config_defaults(session_config *cfg)
     cfg->warning_ms = 30000;
     cfg->max_extensions = 0;
     cfg->goodbye_ms = 15000;
+    cfg->speech_idle_ms = 180000;
+    cfg->speech_warning_ms = 60000;
+    cfg->headset = false;
     cfg->languages = (1u << LANG_NL) | (1u << LANG_EN);
     cfg->default_lang = LANG_NL;
     cfg->has_printer = true;
@@ -54,6 +57,23 @@ static void data_reset(session *s)
     clean_data(&s->cfg, &s->data);
 }
 
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static access_prefs default_access(const session_config *cfg)
+{
+    return (access_prefs){
+        .volume = ACCESS_VOLUME_DEFAULT, .speech_lang = -1, .headset = cfg->headset};
+}
+
+static bool access_changed(const session *s)
+{
+    access_prefs d = default_access(&s->cfg);
+    return memcmp(&d, &s->access, sizeof d) != 0;
+}
+
 bool session_is_wiped(const session *s)
 {
     session_data clean;
@@ -71,6 +91,10 @@ void session_init(session *s, const content *c, const session_config *cfg, uint6
         s->cfg.warning_ms = 20000; /* WCAG 2.2.1: at least 20 seconds to react */
     if (s->cfg.max_extensions != 0 && s->cfg.max_extensions < 10)
         s->cfg.max_extensions = 10; /* WCAG 2.2.1: extendable at least ten times */
+    if (s->cfg.speech_idle_ms < s->cfg.idle_ms)
+        s->cfg.speech_idle_ms = s->cfg.idle_ms; /* listening is never given less time */
+    if (s->cfg.speech_warning_ms < s->cfg.warning_ms)
+        s->cfg.speech_warning_ms = s->cfg.warning_ms;
     if (!(s->cfg.languages & (1u << s->cfg.default_lang)))
         s->cfg.languages |= 1u << s->cfg.default_lang;
     s->now_ms = now_ms;
@@ -78,6 +102,7 @@ void session_init(session *s, const content *c, const session_config *cfg, uint6
     s->last_input_ms = now_ms;
     s->next_request = 1;
     data_reset(s);
+    s->access = default_access(&s->cfg);
     s->screen = c ? SCREEN_WELCOME : SCREEN_OUT_OF_ORDER;
 }
 
@@ -94,12 +119,35 @@ static void push(effects *out, effect e)
         out->items[out->n++] = e;
 }
 
-/* Somebody is using the kiosk: the inactivity timer runs. An open hand-off message on the
- * welcome screen counts too, so that it does not greet the next citizen. */
+/* Somebody is using the kiosk: the inactivity timer runs. An open hand-off message or a
+ * changed setting (read-aloud, large text) on the welcome screen counts too, so that they do
+ * not greet the next citizen. */
 static bool has_citizen(const session *s)
 {
     return (s->screen != SCREEN_WELCOME && s->screen != SCREEN_OUT_OF_ORDER) ||
-           s->data.handoff_shown;
+           s->data.handoff_shown || access_changed(s);
+}
+
+lang_id session_speech_lang(const session *s)
+{
+    if (s->access.speech_lang >= 0 && s->access.speech_lang < LANG_COUNT)
+        return (lang_id)s->access.speech_lang;
+    return s->data.j.lang;
+}
+
+bool session_speech_private(const session *s)
+{
+    return s->access.headset;
+}
+
+uint32_t session_idle_ms(const session *s)
+{
+    return s->access.speech ? s->cfg.speech_idle_ms : s->cfg.idle_ms;
+}
+
+uint32_t session_warning_ms(const session *s)
+{
+    return s->access.speech ? s->cfg.speech_warning_ms : s->cfg.warning_ms;
 }
 
 /* Ends the session: everything personal is wiped, back to welcome (or out of order). */
@@ -108,6 +156,7 @@ static void end_session(session *s, session_end_reason why, screen_id next, effe
     /* on goodbye the session has already ended (and was wiped) */
     bool had = s->screen != SCREEN_GOODBYE && (has_citizen(s) || s->data.j.event >= 0);
     data_reset(s);
+    s->access = default_access(&s->cfg);
     s->screen = next;
     s->warning = false;
     s->extensions = 0;
@@ -255,9 +304,9 @@ static void tick(session *s, const action *a, effects *out)
     }
     if (!has_citizen(s))
         return;
-    if (!s->warning && s->now_ms - s->last_input_ms >= s->cfg.idle_ms) {
+    if (!s->warning && s->now_ms - s->last_input_ms >= session_idle_ms(s)) {
         s->warning = true;
-        s->warning_until_ms = s->last_input_ms + s->cfg.idle_ms + s->cfg.warning_ms;
+        s->warning_until_ms = s->now_ms + session_warning_ms(s);
     } else if (s->warning && s->now_ms >= s->warning_until_ms) {
         end_session(s, END_TIMEOUT, SCREEN_WELCOME, out);
     }
@@ -267,6 +316,7 @@ void session_apply(session *s, const action *a, effects *out)
 {
     uint32_t before = s->version;
     session_data old_visible = s->data; /* compared below to bump the version */
+    access_prefs old_access = s->access;
     screen_id old_screen = s->screen;
     bool old_warning = s->warning;
     int old_left = session_warning_seconds_left(s);
@@ -356,9 +406,14 @@ void session_apply(session *s, const action *a, effects *out)
         go_back(s, out);
         break;
     case ACT_SCROLL:
-        if (s->screen == SCREEN_OVERVIEW) {
+        if (s->screen == SCREEN_OVERVIEW || s->screen == SCREEN_EVENTS) {
+            /* overview: a page per group at most; life events (large text on a small band):
+             * a page per event at most; the screen shows the last page it has */
             int v = s->data.scroll + (a->arg > 0 ? 1 : -1);
-            if (v >= 0 && v < s->data.ov.n_groups)
+            int n = s->screen == SCREEN_OVERVIEW ? s->data.ov.n_groups
+                    : s->content                 ? s->content->n_events
+                                                 : 0;
+            if (v >= 0 && v < n)
                 s->data.scroll = v;
         }
         break;
@@ -387,8 +442,11 @@ void session_apply(session *s, const action *a, effects *out)
             /* everything is wiped, but goodbye is said in the citizen's language; the welcome
              * screen after it starts in the default language again */
             lang_id lang = s->data.j.lang;
+            access_prefs access = s->access; /* goodbye is read aloud too, then reset */
             end_session(s, END_DONE, SCREEN_GOODBYE, out);
             s->data.j.lang = lang;
+            s->access = access;
+            s->access.menu = 0;
             s->goodbye_until_ms = s->now_ms + s->cfg.goodbye_ms;
         }
         break;
@@ -519,6 +577,43 @@ void session_apply(session *s, const action *a, effects *out)
         if (s->data.intake == INTAKE_SAVING && (uint32_t)a->arg == s->data.intake_request)
             s->data.intake = a->ok ? INTAKE_SAVED : INTAKE_FAILED;
         break;
+    case ACT_ACCESS_MENU:
+        s->access.menu = a->arg == 1 || a->arg == 2 ? a->arg : s->access.menu ? 0 : 1;
+        s->data.lang_menu = false;
+        break;
+    case ACT_SPEECH:
+        s->access.speech = a->arg < 0 ? !s->access.speech : a->arg != 0;
+        break;
+    case ACT_SPEECH_RATE:
+        s->access.rate =
+            clampi(s->access.rate + (a->arg < 0 ? -1 : 1), ACCESS_RATE_MIN, ACCESS_RATE_MAX);
+        break;
+    case ACT_SPEECH_VOLUME:
+        s->access.volume =
+            clampi(s->access.volume + (a->arg < 0 ? -1 : 1), 0, ACCESS_VOLUME_LEVELS - 1);
+        break;
+    case ACT_SPEECH_LANG:
+        s->access.speech_lang = a->arg >= 0 && a->arg < LANG_COUNT ? a->arg : -1;
+        break;
+    case ACT_SPEECH_REPEAT:
+    case ACT_SPEECH_SLIP:
+        if (s->access.speech)
+            push(out, (effect){.kind = EFFECT_SPEECH,
+                               .speech = a->kind == ACT_SPEECH_SLIP ? SPEECH_SLIP : SPEECH_REPEAT,
+                               .journey = snapshot(s)});
+        break;
+    case ACT_HEADSET:
+        s->access.headset = !s->access.headset;
+        break;
+    case ACT_LARGE_TEXT:
+        s->access.large_text = !s->access.large_text;
+        break;
+    case ACT_HIGH_CONTRAST:
+        s->access.high_contrast = !s->access.high_contrast;
+        break;
+    case ACT_LOW_REACH:
+        s->access.low_reach = !s->access.low_reach;
+        break;
     case ACT_REFERENCE:
         if (s->data.reference_asked && !s->data.j.reference[0] && a->ok &&
             a->value < 10000000000ull) {
@@ -537,7 +632,8 @@ void session_apply(session *s, const action *a, effects *out)
 done:
     if (s->screen != old_screen || s->warning != old_warning ||
         session_warning_seconds_left(s) != old_left ||
-        memcmp(&old_visible, &s->data, sizeof old_visible) != 0)
+        memcmp(&old_visible, &s->data, sizeof old_visible) != 0 ||
+        memcmp(&old_access, &s->access, sizeof old_access) != 0)
         s->version = before + 1;
     explicit_bzero(&old_visible, sizeof old_visible);
 }
@@ -583,6 +679,6 @@ uint32_t session_next_timer_ms(const session *s)
         uint64_t step = left % 1000 ? left % 1000 : 1000;
         due = s->now_ms + (left < step ? left : step);
     } else
-        due = s->last_input_ms + s->cfg.idle_ms;
+        due = s->last_input_ms + session_idle_ms(s);
     return due <= s->now_ms ? 0 : (uint32_t)(due - s->now_ms);
 }

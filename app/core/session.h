@@ -94,6 +94,17 @@ typedef enum {
     ACT_PHONE_DONE,     /* keypad -> summary (when the number is valid) */
     ACT_SEND_INTAKE,    /* summary: send it */
     ACT_INTAKE_RESULT,  /* arg: request id, ok */
+    ACT_ACCESS_MENU,    /* "adjust": arg 0 opens or closes; 1 text, contrast, reach; 2 speech */
+    ACT_SPEECH,         /* read aloud: arg 1 on, 0 off, -1 switch */
+    ACT_SPEECH_RATE,    /* arg: -1 slower, +1 faster */
+    ACT_SPEECH_VOLUME,  /* arg: -1 softer, +1 louder */
+    ACT_SPEECH_LANG,    /* arg: lang_id to read in, -1: the screen's language */
+    ACT_SPEECH_REPEAT,  /* say the screen again */
+    ACT_SPEECH_SLIP,    /* read out what the slip says */
+    ACT_HEADSET,        /* the citizen uses a headset (personal data may be read): switch */
+    ACT_LARGE_TEXT,     /* switch */
+    ACT_HIGH_CONTRAST,  /* switch */
+    ACT_LOW_REACH,      /* every control in the lower part of the screen: switch */
 } action_kind;
 
 /* What kind of card is on the reader; never which card. */
@@ -127,8 +138,11 @@ typedef enum {
     EFFECT_PRINT,
     EFFECT_SESSION_ENDED,
     EFFECT_REFERENCE,
-    EFFECT_INTAKE /* build the intake and commit it to the outbox */
+    EFFECT_INTAKE, /* build the intake and commit it to the outbox */
+    EFFECT_SPEECH  /* speech: say the screen again or read the slip (effect.speech) */
 } effect_kind;
+
+typedef enum { SPEECH_REPEAT, SPEECH_SLIP } speech_request;
 
 typedef enum { END_DONE, END_TIMEOUT, END_ABANDONED } session_end_reason;
 
@@ -141,6 +155,7 @@ typedef struct {
     int contact;                       /* INTAKE: SESSION_CONTACT_* */
     char phone[SESSION_PHONE_MAX + 1]; /* INTAKE: call-back number */
     char email[SESSION_EMAIL_MAX + 1]; /* INTAKE: e-mail address */
+    speech_request speech;             /* SPEECH */
 } effect;
 
 #define SESSION_MAX_EFFECTS 4
@@ -157,12 +172,34 @@ typedef struct {
     uint32_t warning_ms; /* the warning's countdown (default 30 s, at least 20 s) */
     int max_extensions;  /* "I'm still here" at most this often; 0 = unlimited */
     uint32_t goodbye_ms; /* goodbye screen, then welcome (default 15 s) */
-    uint32_t languages;  /* bit per lang_id offered */
+    /* With read-aloud on, listening takes longer than reading (WCAG 2.2.1): */
+    uint32_t speech_idle_ms;    /* default 180 s */
+    uint32_t speech_warning_ms; /* default 60 s */
+    bool headset; /* the site has a headset only (no loudspeaker): personal data may be read */
+    uint32_t languages; /* bit per lang_id offered */
     lang_id default_lang;
     bool has_printer; /* false: the screen offers help instead of printing */
 } session_config;
 
 void session_config_defaults(session_config *cfg);
+
+/* How the citizen wants the kiosk: chosen by the citizen, back to the defaults when the
+ * session ends (EN 301 549 5.1.3.13: volume and rate reset). */
+#define ACCESS_VOLUME_LEVELS 5 /* -24, -18, -12, -6, 0 dB: the speech adapter's levels */
+#define ACCESS_VOLUME_DEFAULT 3
+#define ACCESS_RATE_MIN (-2)
+#define ACCESS_RATE_MAX 2
+typedef struct {
+    bool speech;        /* read aloud */
+    int rate;           /* ACCESS_RATE_MIN..MAX, 0 normal */
+    int volume;         /* 0..ACCESS_VOLUME_LEVELS-1 */
+    int speech_lang;    /* lang_id to read in; -1: the screen's language */
+    bool headset;       /* the citizen says a headset is on */
+    bool large_text;    /* text 1.5x */
+    bool high_contrast; /* white and yellow on black */
+    bool low_reach;     /* every control between 380 and 1220 mm above the floor */
+    int menu;           /* the "adjust" menu: 0 closed, 1 seeing and reaching, 2 read-aloud */
+} access_prefs;
 
 typedef struct {
     journey j;
@@ -200,7 +237,8 @@ typedef struct {
     int extensions;
     uint64_t goodbye_until_ms;
     uint32_t next_request;
-    card_kind card;    /* on the reader now (which kind only) */
+    card_kind card; /* on the reader now (which kind only) */
+    access_prefs access;
     uint32_t version;  /* changes whenever anything visible changes */
     session_data data; /* personal: wiped when the session ends */
 } session;
@@ -213,6 +251,13 @@ void session_apply(session *s, const action *a, effects *out);
 uint32_t session_next_timer_ms(const session *s);
 /* Seconds left on the inactivity warning (rounded up), 0 when no warning. */
 int session_warning_seconds_left(const session *s);
+/* The language to read aloud in. */
+lang_id session_speech_lang(const session *s);
+/* Personal data may be read aloud (a headset is in use). */
+bool session_speech_private(const session *s);
+/* The inactivity limits in force (longer with read-aloud on). */
+uint32_t session_idle_ms(const session *s);
+uint32_t session_warning_ms(const session *s);
 /* The current life event, or NULL. */
 const life_event *session_event(const session *s);
 /* True when session_data holds nothing of a citizen (all zero but the "none" markers). */

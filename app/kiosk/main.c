@@ -16,10 +16,12 @@
 #include "core/refnum.h"
 #include "core/session.h"
 #include "core/slip.h"
+#include "core/speak.h"
 #include "handoff/handoff.h"
 #include "nfc/card.h"
 #include "print/print.h"
 #include "script.h"
+#include "speech/speech.h"
 #include "slip_render.h"
 #include "sys/clock.h"
 #include "sys/config.h"
@@ -55,7 +57,22 @@ typedef struct {
     unsigned long frames;
     bool scripted;
     char shot_dir[1024];
+    /* read aloud */
+    speech *sp;
+    FILE *speech_log;     /* scripted mode only */
+    bool speech_on;       /* what the speech adapter was last told */
+    uint64_t spoken_key;  /* the screen last read */
+    int rate, volume;     /* applied to the adapter */
+    bool say_focus;       /* the focus moved: read the focused control */
+    char touched[64];     /* a tap on this control left the screen as it was: read it */
+    char last_said[8192]; /* for scripts (expect-speech); personal with a headset: wiped */
+    unsigned long said;   /* utterances so far */
+    char typed[128];      /* "7 digits typed": said before the screen, or alone */
 } kiosk;
+
+static void say(kiosk *k, lang_id lang, const char *raw);
+static void speech_interrupt(kiosk *k);
+static void speak_typed(kiosk *k);
 
 /* ---- effects: slow ones go to the worker; results come back as SDL user events ---- */
 
@@ -210,6 +227,48 @@ static void now_text(kiosk *k, lang_id lang, char *buf, size_t cap)
     snprintf(buf, cap, "%s, %02d:%02d", date, hh, mm);
 }
 
+/* EN 301 549 5.1.3.16: what the printed slip says, read aloud (in the language read aloud;
+ * the slip's Dutch lines for staff are left out). */
+static void speak_slip(kiosk *k, const journey *jn)
+{
+    if (!k->sp || !k->content)
+        return;
+    slip *sl = calloc(1, sizeof *sl);
+    char *text = calloc(1, sizeof k->last_said);
+    if (sl && text) {
+        journey j = *jn;
+        j.lang = session_speech_lang(&k->s);
+        char when[96];
+        now_text(k, j.lang, when, sizeof when);
+        slip_site site = {k->cfg.site_name, when, k->cfg.municipality_name,
+                          k->cfg.municipality_phone};
+        slip_compose(k->content, &j, &site, sl);
+        size_t n = 0, cap = sizeof k->last_said;
+        if (sl->reference[0]) {
+            char grouped[24];
+            refnum_group(sl->reference, grouped, sizeof grouped);
+            n += (size_t)snprintf(text + n, cap - n, "%s: %s. ", sl->reference_label, grouped);
+        }
+        for (int i = 0; i < sl->n && n + 2 < cap; i++) {
+            if (sl->lines[i].dutch && j.lang != LANG_NL)
+                continue;
+            if (sl->lines[i].style == SLIP_RULE || !sl->lines[i].text[0])
+                continue;
+            const char *t = sl->lines[i].text;
+            size_t tl = strlen(t);
+            bool stop = tl > 0 && strchr(".!?:;", t[tl - 1]); /* a pause is there already */
+            int w = snprintf(text + n, cap - n, stop ? "%s " : "%s. ", t);
+            n = w < 0 || (size_t)w >= cap - n ? cap - 1 : n + (size_t)w;
+        }
+        say(k, j.lang, text);
+        explicit_bzero(sl, sizeof *sl);
+        explicit_bzero(text, sizeof k->last_said);
+        explicit_bzero(&j, sizeof j);
+    }
+    free(sl);
+    free(text);
+}
+
 static void run_effects(kiosk *k, effects *fx)
 {
     for (int i = 0; i < fx->n; i++) {
@@ -259,7 +318,17 @@ static void run_effects(kiosk *k, effects *fx)
         case EFFECT_INTAKE:
             save_intake(k, e);
             break;
+        case EFFECT_SPEECH:
+            if (e->speech == SPEECH_REPEAT)
+                k->spoken_key = 0; /* read at the next frame, from the start */
+            else
+                speak_slip(k, &e->journey);
+            break;
         case EFFECT_SESSION_ENDED:
+            if (k->sp)
+                speech_stop(k->sp);
+            explicit_bzero(k->last_said, sizeof k->last_said);
+            k->spoken_key = 0;
             ui_forget(k->u);
             log_msg(LOG_INFO, "session", "session ended (%s); data wiped",
                     e->end_reason == END_TIMEOUT ? "inactivity"
@@ -295,12 +364,75 @@ static void handle_result_event(kiosk *k, const SDL_Event *ev)
     apply(k, &a);
 }
 
+/* A control was used (a tap, or Enter on the focus): typed digits are read as typed; a
+ * control that leaves the screen as it was is read again with its new state. */
+static void act_on_control(kiosk *k, const action *a)
+{
+    const widget *w = NULL;
+    const layout *L = ui_layout(k->u);
+    for (int i = 0; i < L->n && !w; i++)
+        if (L->w[i].kind == W_BUTTON && L->w[i].act.kind == a->kind && L->w[i].act.arg == a->arg &&
+            L->w[i].act.value == a->value && !date_cmp(L->w[i].act.today, a->today))
+            w = &L->w[i];
+    char id[64];
+    snprintf(id, sizeof id, "%s", w ? w->id : "");
+    bool focus = ui_focus_id(k->u)[0] != '\0';
+    unsigned long said = k->said;
+    apply(k, a);
+    if (k->said != said)
+        return; /* the action was to say something (the slip) */
+    if (k->s.screen == SCREEN_PHONE && (a->kind == ACT_KEY_DIGIT || a->kind == ACT_KEY_ERASE)) {
+        speak_typed(k);
+        return;
+    }
+    if (focus)
+        k->say_focus = true;
+    else
+        snprintf(k->touched, sizeof k->touched, "%s", id);
+}
+
 /* Keys: Tab / arrows move the focus over the controls, Enter or Space does what a tap does,
  * Escape (or Backspace) goes one step back. Every key also says "someone is here". */
 static void handle_key(kiosk *k, SDL_Keycode key)
 {
     bool shift = (SDL_GetModState() & KMOD_SHIFT) != 0;
     action a;
+    speech_interrupt(k);
+    /* read-aloud keys, everywhere (README: "Keys"); * starts and stops read-aloud */
+    switch (key) {
+    case SDLK_KP_MULTIPLY:
+    case SDLK_F1:
+        apply(k, &(action){.kind = ACT_SPEECH, .arg = -1});
+        return;
+    case SDLK_KP_DIVIDE:
+    case SDLK_F2:
+        apply(k, &(action){.kind = ACT_SPEECH_REPEAT});
+        return;
+    case SDLK_KP_MINUS:
+    case SDLK_F3:
+        apply(k, &(action){.kind = ACT_SPEECH_VOLUME, .arg = -1});
+        k->spoken_key = 0;
+        return;
+    case SDLK_F4:
+        apply(k, &(action){.kind = ACT_SPEECH_VOLUME, .arg = 1});
+        k->spoken_key = 0;
+        return;
+    case SDLK_F5:
+        apply(k, &(action){.kind = ACT_SPEECH_RATE, .arg = -1});
+        k->spoken_key = 0;
+        return;
+    case SDLK_F6:
+        apply(k, &(action){.kind = ACT_SPEECH_RATE, .arg = 1});
+        k->spoken_key = 0;
+        return;
+    default:
+        break;
+    }
+    if (key == SDLK_KP_PLUS && k->s.screen != SCREEN_PHONE) {
+        apply(k, &(action){.kind = ACT_SPEECH_VOLUME, .arg = 1});
+        k->spoken_key = 0;
+        return;
+    }
     /* On the phone keypad screen the digit keys type digits (also the keypad's), "+" a plus,
      * Backspace erases; elsewhere the numeric keypad steers like an ATM's (see README). */
     if (k->s.screen == SCREEN_PHONE) {
@@ -311,10 +443,12 @@ static void handle_key(kiosk *k, SDL_Keycode key)
                                                               : -1;
         if (digit >= 0) {
             apply(k, &(action){.kind = ACT_KEY_DIGIT, .arg = digit});
+            speak_typed(k);
             return;
         }
         if (key == SDLK_BACKSPACE) {
             apply(k, &(action){.kind = ACT_KEY_ERASE});
+            speak_typed(k);
             return;
         }
     }
@@ -322,14 +456,16 @@ static void handle_key(kiosk *k, SDL_Keycode key)
     case SDLK_KP_8:
     case SDLK_KP_4:
         ui_focus_move(k->u, -1);
+        k->say_focus = true;
         break;
     case SDLK_KP_2:
     case SDLK_KP_6:
         ui_focus_move(k->u, 1);
+        k->say_focus = true;
         break;
     case SDLK_KP_5:
         if (ui_focus_action(k->u, &a)) {
-            apply(k, &a);
+            act_on_control(k, &a);
             return;
         }
         break;
@@ -346,13 +482,14 @@ static void handle_key(kiosk *k, SDL_Keycode key)
     case SDLK_LEFT: {
         int dir = key == SDLK_UP || key == SDLK_LEFT || (key == SDLK_TAB && shift) ? -1 : 1;
         ui_focus_move(k->u, dir);
+        k->say_focus = true;
         break;
     }
     case SDLK_RETURN:
     case SDLK_KP_ENTER:
     case SDLK_SPACE:
         if (ui_focus_action(k->u, &a)) {
-            apply(k, &a);
+            act_on_control(k, &a);
             return;
         }
         break;
@@ -362,6 +499,112 @@ static void handle_key(kiosk *k, SDL_Keycode key)
     apply(k, &(action){.kind = ACT_INPUT});
 }
 
+/* ---- read aloud: what is on screen goes to the synthesiser after every frame ---- */
+
+static void say(kiosk *k, lang_id lang, const char *raw)
+{
+    static char prepared[sizeof k->last_said];
+    speak_prepare(lang, raw, prepared, sizeof prepared);
+    speech_say(k->sp, lang_get(lang)->code, prepared);
+    memcpy(k->last_said, prepared, sizeof prepared);
+    k->said++;
+    explicit_bzero(prepared, sizeof prepared);
+}
+
+/* Any key or touch stops the voice (EN 301 549 5.1.3.5); what the action changed is read next. */
+static void speech_interrupt(kiosk *k)
+{
+    if (k->sp && k->speech_on)
+        speech_stop(k->sp);
+}
+
+static void speak_after_frame(kiosk *k)
+{
+    const session *s = &k->s;
+    if (!k->sp)
+        return;
+    if (s->access.rate != k->rate) {
+        k->rate = s->access.rate;
+        speech_set_rate(k->sp, k->rate);
+    }
+    if (s->access.volume != k->volume) {
+        k->volume = s->access.volume;
+        speech_set_volume(k->sp, k->volume);
+    }
+    if (!s->access.speech) {
+        if (k->speech_on)
+            speech_stop(k->sp);
+        k->speech_on = false;
+        k->say_focus = false;
+        k->touched[0] = '\0';
+        explicit_bzero(k->typed, sizeof k->typed);
+        return;
+    }
+    static char raw[sizeof k->last_said];
+    lang_id lang = session_speech_lang(s);
+    uint64_t key = 0;
+    size_t n = 0;
+    if (k->typed[0]) {
+        n = (size_t)snprintf(raw, sizeof raw, "%s ", k->typed);
+        if (n >= sizeof raw)
+            n = 0;
+    } else if (!k->speech_on) {
+        /* switched on: how it works, once, then the screen */
+        n = (size_t)snprintf(raw, sizeof raw, "%s ",
+                             tr(lang, "Voorlezen staat aan. Met Tab of de pijltjes gaat u naar "
+                                      "een knop. Met Enter drukt u erop. Met Escape gaat u "
+                                      "terug."));
+        if (n >= sizeof raw)
+            n = 0;
+    }
+    ui_utterance(k->u, s, lang, session_speech_private(s), raw + n, sizeof raw - n, &key);
+    if (key != k->spoken_key || !k->speech_on) {
+        say(k, lang, raw);
+        k->spoken_key = key;
+    } else if (k->typed[0]) {
+        say(k, lang, k->typed);
+    } else if (k->say_focus || k->touched[0]) {
+        char one[512];
+        if (k->say_focus) {
+            ui_focus_utterance(k->u, one, sizeof one);
+        } else {
+            const widget *w = ui_find(k->u, k->touched);
+            snprintf(one, sizeof one, "%s", w ? w->text : "");
+            if (w && w->style == BTN_CHOSEN)
+                snprintf(one + strlen(one), sizeof one - strlen(one), ". %s", tr(lang, "Gekozen."));
+        }
+        if (one[0])
+            say(k, lang, one);
+    }
+    k->speech_on = true;
+    k->say_focus = false;
+    k->touched[0] = '\0';
+    explicit_bzero(k->typed, sizeof k->typed);
+    explicit_bzero(raw, sizeof raw);
+}
+
+/* A digit typed on the phone screen: through a headset the digit, through the loudspeaker
+ * only how many (EN 301 549 5.1.3.9: personal data is not read out loud). Said after the
+ * frame: alone, or before the screen when typing changed it ("Klopt het nummer?"). */
+static void speak_typed(kiosk *k)
+{
+    const session *s = &k->s;
+    if (!k->sp || !s->access.speech)
+        return;
+    lang_id lang = session_speech_lang(s);
+    if (session_speech_private(s)) {
+        speak_digits(s->data.phone, k->typed, sizeof k->typed);
+    } else {
+        size_t d = 0;
+        for (const char *p = s->data.phone; *p; p++)
+            d += *p >= '0' && *p <= '9';
+        snprintf(k->typed, sizeof k->typed,
+                 trn(lang, "%zu cijfer getypt.", "%zu cijfers getypt.", d), d);
+    }
+    k->touched[0] = '\0';
+    k->say_focus = false;
+}
+
 static void frame(kiosk *k, bool force)
 {
     if (ui_render(k->u, &k->s, force)) {
@@ -369,6 +612,7 @@ static void frame(kiosk *k, bool force)
         if (k->render_log)
             ui_write_render_log(k->u, k->render_log, k->frames);
     }
+    speak_after_frame(k);
 }
 
 /* The control under a touch or a mouse button, in window coordinates. */
@@ -396,7 +640,12 @@ static void drain_results(kiosk *k)
 static void host_dispatch(void *ctx, const action *a)
 {
     kiosk *k = ctx;
-    apply(k, a);
+    if (a->kind == ACT_INPUT) { /* a finger on the glass */
+        speech_interrupt(k);
+        apply(k, a);
+    } else {
+        act_on_control(k, a);
+    }
     drain_results(k);
 }
 
@@ -479,6 +728,18 @@ static bool host_wait_delivered(void *ctx)
         SDL_Delay(50);
     }
     return false;
+}
+
+static const char *host_last_speech(void *ctx)
+{
+    kiosk *k = ctx;
+    return k->sp ? k->last_said : NULL;
+}
+
+static bool host_speaking(void *ctx)
+{
+    kiosk *k = ctx;
+    return k->sp && speech_speaking(k->sp);
 }
 
 static const session *host_state(void *ctx)
@@ -664,6 +925,7 @@ static void usage(FILE *f)
                "  --script FILE           replay a script (scripted mode, fixed clock)\n"
                "  --screenshot-dir DIR    where the script's screenshots go\n"
                "  --render-log FILE       write what is on screen, frame by frame\n"
+               "  --speech-log FILE       scripted mode: write what is read aloud (tests only)\n"
                "  --date YYYY-MM-DD       the fixed date in scripted mode (default 2026-11-28)\n"
                "  --exit-after-first-frame  start, draw, report the time and exit (benchmark)\n"
                "  --outbox                the outbox: queued, failing since, dead letters\n"
@@ -775,6 +1037,7 @@ int main(int argc, char **argv)
     bool printer_status_cmd = false;
     long long outbox_id = 0;
     const char *script = NULL, *render_log = NULL, *check = NULL, *date = NULL;
+    const char *speech_log = NULL;
     int missing_lang = -1;
     char err[1024];
     enum {
@@ -796,7 +1059,8 @@ int main(int argc, char **argv)
         O_OUTBOX,
         O_OUTBOX_SHOW,
         O_OUTBOX_RESEND,
-        O_PRINTER_STATUS
+        O_PRINTER_STATUS,
+        O_SPEECH_LOG
     };
     static const struct option opts[] = {
         {"windowed", no_argument, 0, O_WINDOWED},
@@ -818,6 +1082,7 @@ int main(int argc, char **argv)
         {"outbox-show", required_argument, 0, O_OUTBOX_SHOW},
         {"outbox-resend", required_argument, 0, O_OUTBOX_RESEND},
         {"printer-status", no_argument, 0, O_PRINTER_STATUS},
+        {"speech-log", required_argument, 0, O_SPEECH_LOG},
         {0, 0, 0, 0},
     };
     int o;
@@ -891,6 +1156,9 @@ int main(int argc, char **argv)
             break;
         case O_OUTBOX:
             outbox_cmd = 'l';
+            break;
+        case O_SPEECH_LOG:
+            speech_log = optarg;
             break;
         case O_PRINTER_STATUS:
             printer_status_cmd = true;
@@ -982,6 +1250,8 @@ int main(int argc, char **argv)
         .height = k->cfg.height_px,
         .screen_width_mm = k->cfg.screen_width_mm,
         .view_distance_mm = k->cfg.view_distance_mm,
+        .screen_height_mm = k->cfg.screen_height_mm,
+        .screen_bottom_mm = k->cfg.screen_bottom_mm,
         .font_family = k->cfg.font_family,
         .icons_dir = k->cfg.icons_dir,
     };
@@ -1000,6 +1270,26 @@ int main(int argc, char **argv)
             k->cfg.session.has_printer = false;
         }
     }
+    if (speech_log && k->scripted) {
+        /* what is read aloud can be personal (through a headset): a test's file only */
+        k->speech_log = fopen(speech_log, "w");
+        if (!k->speech_log) {
+            fprintf(stderr, "loket: cannot write %s: %s\n", speech_log, strerror(errno));
+            return 1;
+        }
+    }
+    if (strcmp(k->cfg.speech_backend, "none")) {
+        speech_options so = {.backend = k->cfg.speech_backend,
+                             .data_dir = k->cfg.speech_data_dir,
+                             .audio_device = k->cfg.speech_device,
+                             .log = k->speech_log};
+        k->sp = speech_create(&so, err, sizeof err);
+        if (!k->sp)
+            log_msg(LOG_ERROR, "speech", "read-aloud does not work: %s", err);
+    }
+    k->volume = ACCESS_VOLUME_DEFAULT;
+    if (k->sp)
+        speech_set_volume(k->sp, k->volume);
     k->w = worker_start(post_result, k);
     if (!k->w) {
         fprintf(stderr, "loket: cannot start the worker thread\n");
@@ -1033,7 +1323,9 @@ int main(int argc, char **argv)
                          .logframe = host_logframe,
                          .logshot = host_logshot,
                          .state = host_state,
-                         .wait_delivered = host_wait_delivered};
+                         .wait_delivered = host_wait_delivered,
+                         .last_speech = host_last_speech,
+                         .speaking = host_speaking};
         rc = script_run(script, k->u, &h, k->shot_dir[0] ? k->shot_dir : ".", err, sizeof err);
         if (rc)
             fprintf(stderr, "loket: %s\n", err);
@@ -1061,6 +1353,7 @@ int main(int argc, char **argv)
                     handle_result_event(k, &ev);
                 } else if (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_FINGERDOWN) {
                     ui_focus_off(k->u);
+                    speech_interrupt(k);
                     const widget *pressed = control_at(k, &ev);
                     snprintf(pressed_id, sizeof pressed_id, "%s", pressed ? pressed->id : "");
                     apply(k, &(action){.kind = ACT_INPUT});
@@ -1069,7 +1362,7 @@ int main(int argc, char **argv)
                     const widget *w = control_at(k, &ev);
                     if (w && pressed_id[0] && !strcmp(w->id, pressed_id)) {
                         action a = w->act;
-                        apply(k, &a);
+                        act_on_control(k, &a);
                     }
                     pressed_id[0] = '\0';
                 } else if (ev.type == SDL_KEYDOWN) {
@@ -1090,8 +1383,12 @@ int main(int argc, char **argv)
     }
 
     worker_stop(k->w);
+    speech_destroy(k->sp);
+    if (k->speech_log)
+        fclose(k->speech_log);
     /* wipe whatever a citizen left: the session here, the screen texts in ui_destroy */
     explicit_bzero(&k->s.data, sizeof k->s.data);
+    explicit_bzero(k->last_said, sizeof k->last_said);
     if (k->render_log)
         fclose(k->render_log);
     ui_destroy(k->u);

@@ -34,6 +34,8 @@ void config_defaults(loket_config *cfg)
     cfg->screen_width_mm = 268;
     cfg->screen_height_mm = 476;
     cfg->view_distance_mm = 500;
+    cfg->screen_bottom_mm = 900;
+    snprintf(cfg->speech_backend, sizeof cfg->speech_backend, "espeak");
     /* Demo site: the municipality of Utrecht's public contact details. A site sets its own. */
     snprintf(cfg->municipality_name, sizeof cfg->municipality_name, "Gemeente Utrecht");
     snprintf(cfg->municipality_phone, sizeof cfg->municipality_phone, "14 030");
@@ -196,6 +198,37 @@ bool config_set(loket_config *cfg, const char *section, const char *key, const c
                           : &cfg->view_distance_mm) = (double)n;
         return true;
     }
+    if (IS("screen", "bottom_mm")) {
+        if (!set_long(&n, v, 0, 2500, err, errcap))
+            return false;
+        cfg->screen_bottom_mm = (double)n;
+        return true;
+    }
+    if (IS("session", "speech_idle_timeout_s")) {
+        if (!set_long(&n, v, 15, 3600, err, errcap))
+            return false;
+        cfg->session.speech_idle_ms = (uint32_t)n * 1000u;
+        return true;
+    }
+    if (IS("session", "speech_warning_s")) {
+        if (!set_long(&n, v, 20, 600, err, errcap))
+            return false;
+        cfg->session.speech_warning_ms = (uint32_t)n * 1000u;
+        return true;
+    }
+    if (IS("speech", "backend")) {
+        if (strcmp(v, "espeak") && strcmp(v, "sim") && strcmp(v, "none")) {
+            snprintf(err, errcap, "'%s' is not a speech backend (espeak, sim, none)", v);
+            return false;
+        }
+        return STR(speech_backend);
+    }
+    if (IS("speech", "data_dir"))
+        return STR(speech_data_dir);
+    if (IS("speech", "device"))
+        return STR(speech_device);
+    if (IS("speech", "headset"))
+        return set_bool(&cfg->session.headset, v, err, errcap);
     if (IS("municipality", "name"))
         return STR(municipality_name);
     if (IS("municipality", "phone"))

@@ -31,6 +31,11 @@ typedef struct {
     double screen_width_mm; /* physical size of the picture in the chosen orientation */
     double screen_height_mm;
     double view_distance_mm; /* for text size: cap height >= 0.7 degrees at this distance */
+    double screen_bottom_mm; /* the picture's lower edge above the floor (reach limits) */
+
+    char speech_backend[16];               /* espeak | sim | none */
+    char speech_data_dir[CONFIG_PATH_MAX]; /* espeak-ng-data; "" = the library's */
+    char speech_device[128];               /* SDL audio device; "" = the default */
 
     char municipality_name[128];
     char municipality_phone[64];

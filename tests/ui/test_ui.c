@@ -26,6 +26,7 @@
 #include <cmocka.h>
 #include <signal.h>
 
+#include "core/speak.h"
 #include "escpos_decode.h"
 
 static const char *LOKET, *SCRIPTS, *OUT, *FAKE_PRINTER, *SUPPORT, *FAKE_CASESVC;
@@ -51,8 +52,9 @@ typedef struct {
 } rl_para;
 
 typedef struct {
-    char screen[24], lang[4], focus[64];
-    int W, H, layer, warning, handoff, print, pages, shaping;
+    char screen[24], lang[4], focus[64], contrast[8];
+    int W, H, layer, warning, handoff, print, pages, shaping, reach;
+    double scale;
     double pxmm, capratio;
     unsigned long glyphs;
     int nc, nt, np;
@@ -117,6 +119,9 @@ static void rlog_load(rlog *L, const char *path)
             cur->pages = kv_int(line, "pages=");
             cur->shaping = kv_int(line, "shaping=");
             cur->glyphs = strtoul(strstr(line, "glyphs=") + 7, NULL, 10);
+            cur->scale = atof(strstr(line, "scale=") + 6);
+            sscanf(strstr(line, "contrast=") + 9, "%7[^\t\n]", cur->contrast);
+            cur->reach = kv_int(line, "reach=");
             const char *fo = strstr(line, "focus=");
             if (fo)
                 sscanf(fo + 6, "%63[^\t\n]", cur->focus);
@@ -330,7 +335,7 @@ static void check_screenshot(const char *png, const rl_frame *f)
 /* ---- running the program ---- */
 
 typedef struct {
-    char dir[1024], log[1100], err[1100], data[1100];
+    char dir[1024], log[1100], err[1100], data[1100], speech[1100], audio[1100];
     int status;
     rlog rl;
 } run;
@@ -347,14 +352,16 @@ static void run_script(run *r, const char *name, const char *script, ...)
     snprintf(r->data, sizeof r->data, "%s/data", r->dir);
     char scriptpath[1100];
     snprintf(scriptpath, sizeof scriptpath, "%s/%s", SCRIPTS, script);
-    const char *argv[32] = {LOKET,  "--script",     scriptpath, "--screenshot-dir",
-                            r->dir, "--render-log", r->log,     "--data-dir",
-                            r->data};
-    int argc = 9;
+    snprintf(r->speech, sizeof r->speech, "%s/speech.log", r->dir);
+    snprintf(r->audio, sizeof r->audio, "%s/audio.raw", r->dir);
+    const char *argv[40] = {LOKET,   "--script",     scriptpath, "--screenshot-dir",
+                            r->dir,  "--render-log", r->log,     "--data-dir",
+                            r->data, "--speech-log", r->speech};
+    int argc = 11;
     va_list ap;
     va_start(ap, script);
     const char *a;
-    while ((a = va_arg(ap, const char *)) && argc < 30)
+    while ((a = va_arg(ap, const char *)) && argc < 38)
         argv[argc++] = a;
     va_end(ap);
     argv[argc] = NULL;
@@ -363,6 +370,8 @@ static void run_script(run *r, const char *name, const char *script, ...)
     if (pid == 0) {
         if (!freopen(r->err, "w", stderr))
             _exit(126);
+        /* the sound goes to a file (SDL's disk audio driver, set for the UI tests) */
+        setenv("SDL_DISKAUDIOFILE", r->audio, 1);
         execv(LOKET, (char *const *)argv);
         _exit(127);
     }
@@ -602,11 +611,13 @@ static void fake_printer_stop(fake_printer *f)
 
 #include "journeys.inc"
 
+#include "a11y.inc"
+
 int main(int argc, char **argv)
 {
-    if (argc != 7) {
-        fprintf(stderr,
-                "usage: test_ui LOKET SCRIPTS_DIR OUT_DIR FAKE_PRINTER SUPPORT FAKE_CASESVC\n");
+    if (argc != 7 && argc != 8) {
+        fprintf(stderr, "usage: test_ui LOKET SCRIPTS_DIR OUT_DIR FAKE_PRINTER SUPPORT "
+                        "FAKE_CASESVC [a11y:PATTERN]\n");
         return 2;
     }
     SUPPORT = argv[5];
@@ -617,7 +628,14 @@ int main(int argc, char **argv)
     FAKE_PRINTER = argv[4];
     mkdir(OUT, 0755);
     IMG_Init(IMG_INIT_PNG);
-    int rc = run_journeys();
+    int rc;
+    if (argc == 8 && !strncmp(argv[7], "a11y:", 5)) {
+        /* one accessibility clause (README: "Accessibility, clause by clause") */
+        cmocka_set_test_filter(argv[7] + 5);
+        rc = run_a11y();
+    } else {
+        rc = run_journeys();
+    }
     IMG_Quit();
     return rc;
 }

@@ -129,6 +129,10 @@ static const broken_case cases[] = {
      "events/a.yaml:13: signal 's1': 'when' is missing"},
     {"two documents", "events/a.yaml", EV_HEAD ONE_Q ONE_T "---\nid: other\n",
      "events/a.yaml:12: only one YAML document per file"},
+    {"organisation pictogram that is not a name", NULL,
+     "organisations:\n  - id: x\n    icon: Org/X.svg\n    name: {nl: X}\n    about: {nl: Y}\n"
+     "    website: www.x.nl\n",
+     "organisations.yaml:3: organisation 'x': 'icon' must be lower-case letters"},
 };
 
 static void broken_file_is_reported(void **state)
@@ -181,6 +185,30 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
+static const char ICON_LINE[] = "    icon: org_x\n";
+
+/* FIXTURE_ORGS with a pictogram for every organisation (at most 8), as a content folder needs;
+ * the in-memory fixture has none. Owned by the caller. */
+static char *orgs_with_icons(void)
+{
+    static const char item[] = "  - id: ";
+    char *out = malloc(sizeof FIXTURE_ORGS + 8 * sizeof ICON_LINE), *o = out;
+    assert_non_null(out);
+    for (const char *p = FIXTURE_ORGS; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        memcpy(o, p, n);
+        o += n;
+        if (strncmp(p, item, sizeof item - 1) == 0) {
+            memcpy(o, ICON_LINE, sizeof ICON_LINE - 1);
+            o += sizeof ICON_LINE - 1;
+        }
+        p += n;
+    }
+    *o = '\0';
+    return out;
+}
+
 static void load_dir_reads_every_event_file(void **state)
 {
     (void)state;
@@ -188,7 +216,9 @@ static void load_dir_reads_every_event_file(void **state)
     assert_non_null(mkdtemp(dir));
     char p[256];
     snprintf(p, sizeof p, "%s/organisations.yaml", dir);
-    write_file(p, FIXTURE_ORGS);
+    char *orgs = orgs_with_icons();
+    write_file(p, orgs);
+    free(orgs);
     snprintf(p, sizeof p, "%s/events", dir);
     mkdir(p, 0700);
     snprintf(p, sizeof p, "%s/events/moving.yaml", dir);
@@ -221,6 +251,85 @@ static void load_dir_reads_every_event_file(void **state)
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
+}
+
+/* A content folder: every organisation names its pictogram; the in-memory parser does not
+ * insist (test fixtures), the folder loader and the check do, with file and line. */
+static void organisation_without_pictogram_is_reported(void **state)
+{
+    (void)state;
+    content *c = fixture_content();
+    assert_null(c->orgs[0].icon);
+    content_diag d = {0};
+    assert_false(content_check_org_icons(c, "organisations.yaml", &d));
+    assert_int_equal(d.count, 3);
+    assert_non_null(
+        strstr(d.text, "organisations.yaml:2: organisation 'gemeente': 'icon' is missing"));
+    assert_non_null(strstr(d.text, "organisations.yaml:11: organisation 'uwv': 'icon' is missing"));
+    content_diag_free(&d);
+    content_free(c);
+
+    /* one organisation without: the folder does not load */
+    char dir[] = "/tmp/loket-content-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char p[256];
+    snprintf(p, sizeof p, "%s/events", dir);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/events/job.yaml", dir);
+    write_file(p, FIXTURE_JOB);
+    char *orgs = orgs_with_icons();
+    char *uwv_icon = strstr(strstr(orgs, "id: uwv"), ICON_LINE);
+    assert_non_null(uwv_icon);
+    size_t cut = sizeof ICON_LINE - 1;
+    memmove(uwv_icon, uwv_icon + cut, strlen(uwv_icon + cut) + 1);
+    snprintf(p, sizeof p, "%s/organisations.yaml", dir);
+    write_file(p, orgs);
+    free(orgs);
+    c = content_load_dir(dir, &d);
+    assert_null(c);
+    assert_int_equal(d.count, 1);
+    assert_non_null(
+        strstr(d.text, "/organisations.yaml:13: organisation 'uwv': 'icon' is missing"));
+    content_diag_free(&d);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The repository's assets folder, from this file's path (tests/unit/test_content.c). */
+static void assets_path(char *out, size_t cap, const char *sub)
+{
+    const char *tail = strstr(__FILE__, "tests/unit/test_content.c");
+    int root = tail ? (int)(tail - __FILE__) : 0;
+    snprintf(out, cap, "%.*sassets/%s", root, __FILE__, sub);
+}
+
+/* The shipped organisations each have a pictogram, and the file is there. */
+static void shipped_organisations_have_pictograms(void **state)
+{
+    (void)state;
+    char dir[1024], icons[1024];
+    assets_path(dir, sizeof dir, "content");
+    assets_path(icons, sizeof icons, "icons");
+    content_diag d = {0};
+    content *c = content_load_dir(dir, &d);
+    if (!c)
+        fprintf(stderr, "%s", d.text ? d.text : "");
+    assert_non_null(c);
+    assert_true(c->n_orgs >= 19);
+    for (int i = 0; i < c->n_orgs; i++) {
+        const organisation *o = &c->orgs[i];
+        assert_non_null(o->icon);
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s.svg", icons, o->icon);
+        struct stat st;
+        if (stat(path, &st) != 0 || st.st_size == 0) {
+            fprintf(stderr, "organisation '%s': pictogram %s is missing or empty\n", o->id, path);
+            fail();
+        }
+    }
+    content_diag_free(&d);
+    content_free(c);
 }
 
 static void content_wide_signals(void **state)
@@ -293,6 +402,8 @@ int main(void)
         cmocka_unit_test(broken_file_is_reported),
         cmocka_unit_test(duplicate_event_ids_across_files),
         cmocka_unit_test(load_dir_reads_every_event_file),
+        cmocka_unit_test(organisation_without_pictogram_is_reported),
+        cmocka_unit_test(shipped_organisations_have_pictograms),
         cmocka_unit_test(content_wide_signals),
         cmocka_unit_test(coverage_counts_translations),
         cmocka_unit_test(site_fills_municipality),

@@ -464,6 +464,109 @@ static void handoff_message_on_welcome_times_out(void **state)
     assert_false(s.data.handoff_shown);
 }
 
+/* WCAG 2.2.1 with read-aloud: listening takes longer, so the limits are longer; the warning
+ * still gives at least 20 s and can be extended ten times and more. */
+static void speech_mode_gets_more_time(void **state)
+{
+    (void)state;
+    session s;
+    to_first_question(&s);
+    act_k(&s, ACT_SPEECH, 1);
+    assert_true(s.access.speech);
+    uint64_t t = s.now_ms;
+    tick_to(&s, t + 60000); /* the normal limit: no warning with speech on */
+    assert_false(s.warning);
+    tick_to(&s, t + 180000);
+    assert_true(s.warning);
+    assert_int_equal(session_warning_seconds_left(&s), 60);
+    for (int i = 0; i < 12; i++) { /* "still here" works again and again */
+        act_k(&s, ACT_STILL_HERE, 0);
+        assert_false(s.warning);
+        t = s.now_ms;
+        tick_to(&s, t + 180000);
+        assert_true(s.warning);
+    }
+    tick_to(&s, s.now_ms + 59000);
+    assert_int_equal(s.screen, SCREEN_QUESTION);
+    tick_to(&s, s.now_ms + 1000);
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    /* a site may not give listeners less time than readers */
+    session_config cfg;
+    session_config_defaults(&cfg);
+    cfg.idle_ms = 120000;
+    cfg.speech_idle_ms = 30000;
+    session_init(&s, C, &cfg, 0, TODAY);
+    assert_int_equal(s.cfg.speech_idle_ms, 120000);
+    assert_true(s.cfg.speech_warning_ms >= 20000);
+}
+
+/* The citizen's settings: each switch works, repeat and the slip are asked for as effects,
+ * and everything goes back to the defaults when the session ends (EN 301 549 5.1.3.13). */
+static void access_settings_reset_when_the_session_ends(void **state)
+{
+    (void)state;
+    session s;
+    new_session(&s);
+    assert_int_equal(s.access.volume, ACCESS_VOLUME_DEFAULT);
+    assert_int_equal(session_next_timer_ms(&s), UINT32_MAX);
+    act_k(&s, ACT_SPEECH, -1);
+    assert_true(s.access.speech);
+    /* a setting changed on the welcome screen does not greet the next citizen */
+    assert_int_not_equal(session_next_timer_ms(&s), UINT32_MAX);
+    for (int i = 0; i < 10; i++) {
+        act_k(&s, ACT_SPEECH_VOLUME, 1);
+        act_k(&s, ACT_SPEECH_RATE, -1);
+    }
+    assert_int_equal(s.access.volume, ACCESS_VOLUME_LEVELS - 1);
+    assert_int_equal(s.access.rate, ACCESS_RATE_MIN);
+    act_k(&s, ACT_SPEECH_VOLUME, -1);
+    assert_int_equal(s.access.volume, ACCESS_VOLUME_LEVELS - 2);
+    act_k(&s, ACT_SPEECH_LANG, LANG_TR);
+    assert_int_equal(session_speech_lang(&s), LANG_TR);
+    act_k(&s, ACT_SPEECH_LANG, -1);
+    assert_int_equal(session_speech_lang(&s), s.data.j.lang);
+    act_k(&s, ACT_SPEECH_LANG, LANG_COUNT); /* nonsense: the screen's language */
+    assert_int_equal(session_speech_lang(&s), s.data.j.lang);
+    act_k(&s, ACT_HEADSET, 0);
+    assert_true(session_speech_private(&s));
+    act_k(&s, ACT_LARGE_TEXT, 0);
+    act_k(&s, ACT_HIGH_CONTRAST, 0);
+    act_k(&s, ACT_LOW_REACH, 0);
+    act_k(&s, ACT_ACCESS_MENU, 0);
+    assert_true(s.access.large_text && s.access.high_contrast && s.access.low_reach);
+    assert_true(s.access.menu);
+    act_k(&s, ACT_SPEECH_REPEAT, 0);
+    assert_int_equal(FX.n, 1);
+    assert_int_equal(FX.items[0].kind, EFFECT_SPEECH);
+    assert_int_equal(FX.items[0].speech, SPEECH_REPEAT);
+    act_k(&s, ACT_START, 0);
+    act_k(&s, ACT_CHOOSE_EVENT, EV_MOVING); /* a new life event keeps the settings */
+    assert_true(s.access.speech && s.access.large_text);
+    act_k(&s, ACT_SPEECH_SLIP, 0);
+    assert_int_equal(FX.items[0].speech, SPEECH_SLIP);
+    assert_int_equal(FX.items[0].journey.event, EV_MOVING);
+    act_k(&s, ACT_DONE, 0);
+    tick_to(&s, s.now_ms + 20000); /* goodbye, then welcome: the session has ended */
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    assert_false(s.access.speech);
+    assert_false(s.access.headset);
+    assert_false(s.access.large_text || s.access.high_contrast || s.access.low_reach);
+    assert_false(s.access.menu);
+    assert_int_equal(s.access.volume, ACCESS_VOLUME_DEFAULT);
+    assert_int_equal(s.access.rate, 0);
+    assert_int_equal(s.access.speech_lang, -1);
+    /* speech off: repeat asks for nothing */
+    act_k(&s, ACT_SPEECH_REPEAT, 0);
+    assert_int_equal(FX.n, 0);
+    /* a site with a headset only reads personal data from the start */
+    session_config cfg;
+    session_config_defaults(&cfg);
+    cfg.headset = true;
+    session_init(&s, C, &cfg, 0, TODAY);
+    assert_true(session_speech_private(&s));
+    assert_int_equal(session_next_timer_ms(&s), UINT32_MAX);
+}
+
 static void version_changes_only_when_visible(void **state)
 {
     (void)state;
@@ -657,6 +760,8 @@ int main(void)
         cmocka_unit_test(card_tap_means_someone_is_there),
         cmocka_unit_test(handoff_message_on_welcome_times_out),
         cmocka_unit_test(version_changes_only_when_visible),
+        cmocka_unit_test(speech_mode_gets_more_time),
+        cmocka_unit_test(access_settings_reset_when_the_session_ends),
         cmocka_unit_test(out_of_order_without_content),
         cmocka_unit_test(share_with_consent_contact_and_keypad),
         cmocka_unit_test(handoff_takes_the_intake_only_with_consent),
