@@ -72,7 +72,7 @@ test)
   # 2. the fuzz targets with libFuzzer, briefly (long runs: see README, "Fuzzing")
   CC=clang cmake -S . -B build-fuzz -DLOKET_FUZZ=ON -DLOKET_TESTS=OFF -DLOKET_BENCH=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build build-fuzz -j "$jobs" --target fuzz_content fuzz_uplink_answer >/dev/null
+  cmake --build build-fuzz -j "$jobs" --target fuzz_content fuzz_uplink_answer fuzz_speak >/dev/null
   # the content parser (editors' bytes); the real content as seeds: first byte 0 = an event
   # file, 1 = the organisations file
   corpus=$(mktemp -d)
@@ -87,6 +87,10 @@ test)
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus-answer/* "$corpus"/
   fuzz fuzz_uplink_answer "$corpus" "${LOKET_FUZZ_ANSWER_SECONDS:-10}" 8192
+  # what the voice is given (content texts and translations)
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus-speak/* "$corpus"/
+  fuzz fuzz_speak "$corpus" "${LOKET_FUZZ_SPEAK_SECONDS:-10}" 4096
   # 3. the benchmark, briefly, on an optimised build without sanitizers (valgrind cannot run
   #    sanitized programs); it must run and print its figures. Full run: README, "Benchmarks".
   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOKET_TESTS=OFF -DLOKET_BENCH=ON >/dev/null
@@ -95,6 +99,11 @@ test)
   if ! xvfb-run -a -s "-screen 0 1920x1920x24" build/tests/bench/bench_kiosk build/loket \
     tests/bench 2 | sed 's/^/  /'; then
     echo "the benchmark failed" >&2
+    exit 1
+  fi
+  echo "speech benchmark (smoke):"
+  if ! SDL_AUDIODRIVER=dummy build/tests/bench/bench_speech | sed 's/^/  /'; then
+    echo "the speech benchmark failed" >&2
     exit 1
   fi
   echo "slip benchmark (smoke, 3 rounds):"

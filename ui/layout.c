@@ -370,11 +370,13 @@ void help_bar(layout *L, bool handoff)
     layout_icon_button(L, (SDL_Rect){x, y, bh, bh}, "access", tr(L->lang, "Aanpassen"), "adjust",
                        s->access.menu ? BTN_CHOSEN : BTN_SECONDARY,
                        (action){.kind = ACT_ACCESS_MENU});
-    x -= th->gap + bh;
-    layout_icon_button(L, (SDL_Rect){x, y, bh, bh}, "speech",
+    if (s->cfg.has_speech) {
+        x -= th->gap + bh;
+        layout_icon_button(L, (SDL_Rect){x, y, bh, bh}, "speech",
                        s->access.speech ? tr(L->lang, "Voorlezen: aan") : tr(L->lang, "Voorlezen"),
                        "speaker", s->access.speech ? BTN_CHOSEN : BTN_SECONDARY,
-                       (action){.kind = ACT_SPEECH, .arg = -1});
+                           (action){.kind = ACT_SPEECH, .arg = -1});
+    }
     /* help from an employee: on every screen, always in the same place */
     if (handoff)
         layout_button(L, (SDL_Rect){th->gap, y, x - 2 * th->gap, bh}, "handoff", help_label(L),

@@ -99,10 +99,13 @@ void overlay_access(layout *L)
         {"access-back", tr(lang, "Terug"), "back", false, {.kind = ACT_ACCESS_MENU, .arg = 1}},
         {"access-close", tr(lang, "Klaar"), NULL, false, {.kind = ACT_ACCESS_MENU}},
     };
-    bool page2 = a->menu == 2;
-    const struct item *items = page2 ? reading : seeing;
-    const int N =
-        page2 ? (int)(sizeof reading / sizeof reading[0]) : (int)(sizeof seeing / sizeof seeing[0]);
+    /* without a sound device: no read-aloud items (seeing and reaching, and "done") */
+    const struct item quiet[] = {seeing[0], seeing[1], seeing[2], seeing[5]};
+    bool speech = s->cfg.has_speech, page2 = a->menu == 2 && speech;
+    const struct item *items = page2 ? reading : speech ? seeing : quiet;
+    const int N = page2    ? (int)(sizeof reading / sizeof reading[0])
+                  : speech ? (int)(sizeof seeing / sizeof seeing[0])
+                           : (int)(sizeof quiet / sizeof quiet[0]);
     if (!page2)
         levels = NULL; /* rate and volume belong to the second page */
     /* two per row; a row is as high as its longer label needs */

@@ -32,6 +32,7 @@ void session_config_defaults(session_config *cfg)
     cfg->languages = (1u << LANG_NL) | (1u << LANG_EN);
     cfg->default_lang = LANG_NL;
     cfg->has_printer = true;
+    cfg->has_speech = true;
 }
 
 void effects_wipe(effects *e)
@@ -582,7 +583,7 @@ void session_apply(session *s, const action *a, effects *out)
         s->data.lang_menu = false;
         break;
     case ACT_SPEECH:
-        s->access.speech = a->arg < 0 ? !s->access.speech : a->arg != 0;
+        s->access.speech = s->cfg.has_speech && (a->arg < 0 ? !s->access.speech : a->arg != 0);
         break;
     case ACT_SPEECH_RATE:
         s->access.rate =

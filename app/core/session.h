@@ -179,6 +179,7 @@ typedef struct {
     uint32_t languages; /* bit per lang_id offered */
     lang_id default_lang;
     bool has_printer; /* false: the screen offers help instead of printing */
+    bool has_speech;  /* false: no read-aloud (no sound device): its buttons are not shown */
 } session_config;
 
 void session_config_defaults(session_config *cfg);
