@@ -120,6 +120,8 @@ void screen_phone(layout *L)
     int cols = 3, kw = (a.w - (cols - 1) * th->gap) / cols;
     int kh = th->btn_h;
     static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    /* the keys are not read out one by one on arrival; each is named when the focus reaches it */
+    L->flags = WF_QUIET;
     for (int i = 0; i < 12; i++) {
         int r = i / cols, col = i % cols;
         SDL_Rect k =
@@ -137,6 +139,7 @@ void screen_phone(layout *L)
             layout_button(L, k, "key:erase", tr(lang, "Wis"), "back", BTN_SECONDARY,
                           (action){.kind = ACT_KEY_ERASE});
     }
+    L->flags = 0;
     y += 4 * (kh + th->gap) + th->gap;
     if (complete)
         button(L, a, y, "phone-done", tr(lang, "Klaar"), "done", BTN_PRIMARY,
@@ -162,6 +165,7 @@ void screen_email(layout *L)
     static const char *const rows[] = {"1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm_.@"};
     int cols = 10, gap = th->gap / 2;
     int kw = (a.w - (cols - 1) * gap) / cols, kh = th->btn_h;
+    L->flags = WF_QUIET; /* the keys are named when the focus reaches them, not on arrival */
     for (int r = 0; r < 4; r++) {
         for (int c = 0; rows[r][c]; c++) {
             char key[2] = {rows[r][c], 0};
@@ -179,6 +183,7 @@ void screen_email(layout *L)
                   NULL, BTN_SECONDARY, (action){.kind = ACT_KEY_CHAR, .arg = 1});
     layout_button(L, keep_ltr(L, (SDL_Rect){a.x + 2 * (third + gap), y, third, kh}), "key:erase",
                   tr(lang, "Wis"), "back", BTN_SECONDARY, (action){.kind = ACT_KEY_ERASE});
+    L->flags = 0;
     y += kh + th->gap;
     if (complete)
         button(L, a, y, "email-done", tr(lang, "Klaar"), "done", BTN_PRIMARY,

@@ -381,7 +381,8 @@ static void act_on_control(kiosk *k, const action *a)
     apply(k, a);
     if (k->said != said)
         return; /* the action was to say something (the slip) */
-    if (k->s.screen == SCREEN_PHONE && (a->kind == ACT_KEY_DIGIT || a->kind == ACT_KEY_ERASE)) {
+    if ((k->s.screen == SCREEN_PHONE && (a->kind == ACT_KEY_DIGIT || a->kind == ACT_KEY_ERASE)) ||
+        (k->s.screen == SCREEN_EMAIL && (a->kind == ACT_KEY_CHAR || a->kind == ACT_KEY_ERASE))) {
         speak_typed(k);
         return;
     }
@@ -591,23 +592,33 @@ static void speak_after_frame(kiosk *k)
     explicit_bzero(raw, sizeof raw);
 }
 
-/* A digit typed on the phone screen: through a headset the digit, through the loudspeaker
- * only how many (EN 301 549 5.1.3.9: personal data is not read out loud). Said after the
- * frame: alone, or before the screen when typing changed it ("Klopt het nummer?"). */
+/* A key typed on the phone-number or e-mail screen: through a headset what is typed so far,
+ * through the loudspeaker only how much (EN 301 549 5.1.3.9: personal data is not read out
+ * loud). Said after the frame: alone, or before the screen when typing changed it ("Klopt het
+ * nummer?"). */
 static void speak_typed(kiosk *k)
 {
     const session *s = &k->s;
     if (!k->sp || !s->access.speech)
         return;
     lang_id lang = session_speech_lang(s);
+    bool phone = s->screen == SCREEN_PHONE;
+    const char *typed = phone ? s->data.phone : s->data.email;
     if (session_speech_private(s)) {
-        speak_digits(s->data.phone, k->typed, sizeof k->typed);
-    } else {
+        if (phone)
+            speak_digits(typed, k->typed, sizeof k->typed);
+        else
+            snprintf(k->typed, sizeof k->typed, "%s", typed[0] ? typed : "-");
+    } else if (phone) {
         size_t d = 0;
-        for (const char *p = s->data.phone; *p; p++)
+        for (const char *p = typed; *p; p++)
             d += *p >= '0' && *p <= '9';
-        snprintf(k->typed, sizeof k->typed,
-                 trn(lang, "%zu cijfer getypt.", "%zu cijfers getypt.", d), d);
+        snprintf(k->typed, sizeof k->typed, trn(lang, "%zu cijfer getypt.", "%zu cijfers getypt.", d),
+                 d);
+    } else {
+        size_t d = strlen(typed);
+        snprintf(k->typed, sizeof k->typed, trn(lang, "%zu teken getypt.", "%zu tekens getypt.", d),
+                 d);
     }
     k->touched[0] = '\0';
     k->say_focus = false;
