@@ -22,7 +22,7 @@
  *   redraw [cold]          draw the unchanged screen again (cold: with an empty text cache)
  *   expect-speech <s>      the last text sent to the speech synthesiser contains s
  *   expect-no-speech <s>   it does not
- *   expect-silent          the voice is not speaking (right after a stop)
+ *   expect-silent          the voice has stopped (within 100 ms)
  */
 #ifndef LOKET_UI_SCRIPT_H
 #define LOKET_UI_SCRIPT_H

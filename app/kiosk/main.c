@@ -755,9 +755,13 @@ static const char *host_last_speech(void *ctx)
     return k->sp ? k->last_said : NULL;
 }
 
+/* Still speaking 100 ms after a stop? (The synthesis thread leaves espeak-ng at its next
+ * 50 ms buffer; no sound of the old utterance is queued after speech_stop returns.) */
 static bool host_speaking(void *ctx)
 {
     kiosk *k = ctx;
+    for (int i = 0; i < 10 && k->sp && speech_speaking(k->sp); i++)
+        SDL_Delay(10);
     return k->sp && speech_speaking(k->sp);
 }
 
