@@ -613,8 +613,8 @@ static void speak_typed(kiosk *k)
         size_t d = 0;
         for (const char *p = typed; *p; p++)
             d += *p >= '0' && *p <= '9';
-        snprintf(k->typed, sizeof k->typed, trn(lang, "%zu cijfer getypt.", "%zu cijfers getypt.", d),
-                 d);
+        snprintf(k->typed, sizeof k->typed,
+                 trn(lang, "%zu cijfer getypt.", "%zu cijfers getypt.", d), d);
     } else {
         size_t d = strlen(typed);
         snprintf(k->typed, sizeof k->typed, trn(lang, "%zu teken getypt.", "%zu tekens getypt.", d),

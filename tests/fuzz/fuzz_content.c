@@ -38,24 +38,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef LOKET_FUZZ_STANDALONE
-/* Without libFuzzer (gcc builds): run the target over the corpus files named on the command
- * line, so the corpus is a regression test under the sanitizers. */
-int main(int argc, char **argv)
-{
-    int n = 0;
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) {
-            perror(argv[i]);
-            return 1;
-        }
-        static uint8_t buf[1 << 20];
-        size_t len = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, len);
-        n++;
-    }
-    printf("%d inputs ran without a finding\n", n);
-    return 0;
-}
+#include "standalone.h"
 #endif

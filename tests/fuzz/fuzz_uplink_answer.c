@@ -32,18 +32,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef LOKET_FUZZ_STANDALONE
-/* Replays files (the corpus) without libFuzzer: a regression test under the sanitizers. */
-int main(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f)
-            return 1;
-        static uint8_t buf[1 << 16];
-        size_t n = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-    }
-    return 0;
-}
+#include "standalone.h"
 #endif
