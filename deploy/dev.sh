@@ -13,7 +13,7 @@ cd "$here"
 RUN_PACKAGES=(build-essential cmake pkg-config gettext
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-noto-core libfribidi-dev
   libyaml-dev libinih-dev libqrencode-dev libsqlite3-dev libssl-dev libjansson-dev
-  libcurl4-openssl-dev libespeak-ng-dev espeak-ng-data)
+  libcurl4-openssl-dev libespeak-ng-dev espeak-ng-data libnfc-dev libeac-dev)
 # Tests: unit tests, a display for the real window, fuzzing, benchmarks.
 TEST_PACKAGES=(libcmocka-dev xvfb xauth clang libclang-rt-14-dev valgrind zbar-tools
   libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl)
