@@ -574,7 +574,15 @@ static void speak_after_frame(kiosk *k)
         say(k, lang, k->typed);
     } else if (k->say_focus || k->touched[0]) {
         char one[512];
-        if (k->say_focus) {
+        /* the keys of the number and address keyboards: which key would tell a listener what
+         * is typed, so through the loudspeaker only that it is a key (5.1.3.9) */
+        bool keyboard = (s->screen == SCREEN_PHONE || s->screen == SCREEN_EMAIL) &&
+                        !session_speech_private(s);
+        if (keyboard && (k->say_focus ? !strncmp(ui_focus_id(k->u), "key:", 4)
+                                      : !strncmp(k->touched, "key:", 4))) {
+            snprintf(one, sizeof one, "%s",
+                     tr(lang, "Een toets. Met een koptelefoon hoort u welke."));
+        } else if (k->say_focus) {
             ui_focus_utterance(k->u, one, sizeof one);
         } else {
             const widget *w = ui_find(k->u, k->touched);
