@@ -13,7 +13,7 @@ cd "$here"
 RUN_PACKAGES=(build-essential cmake pkg-config gettext
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-noto-core libfribidi-dev
   libyaml-dev libinih-dev libqrencode-dev libsqlite3-dev libssl-dev libjansson-dev
-  libcurl4-openssl-dev libespeak-ng-dev espeak-ng-data libnfc-dev libeac-dev)
+  libcurl4-openssl-dev libespeak-ng-dev espeak-ng-data libnfc-dev)
 # Tests: unit tests, a display for the real window, fuzzing, benchmarks.
 TEST_PACKAGES=(libcmocka-dev xvfb xauth clang libclang-rt-14-dev valgrind zbar-tools
   libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl)
@@ -72,7 +72,7 @@ test)
   # 2. the fuzz targets with libFuzzer, briefly (long runs: see README, "Fuzzing")
   CC=clang cmake -S . -B build-fuzz -DLOKET_FUZZ=ON -DLOKET_TESTS=OFF -DLOKET_BENCH=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build build-fuzz -j "$jobs" --target fuzz_content fuzz_uplink_answer fuzz_speak >/dev/null
+  cmake --build build-fuzz -j "$jobs" --target fuzz_content fuzz_uplink_answer fuzz_speak fuzz_sm_response fuzz_lds >/dev/null
   # the content parser (editors' bytes); the real content as seeds: first byte 0 = an event
   # file, 1 = the organisations file
   corpus=$(mktemp -d)
@@ -91,6 +91,13 @@ test)
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus-speak/* "$corpus"/
   fuzz fuzz_speak "$corpus" "${LOKET_FUZZ_SPEAK_SECONDS:-10}" 4096
+  # a card's answers: secure messaging, and the LDS (TLV, DG1, EF.SOD)
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus-sm/* "$corpus"/
+  fuzz fuzz_sm_response "$corpus" "${LOKET_FUZZ_CARD_SECONDS:-10}" 4096
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus-lds/* "$corpus"/
+  fuzz fuzz_lds "$corpus" "${LOKET_FUZZ_CARD_SECONDS:-10}" 16384
   # 3. the benchmark, briefly, on an optimised build without sanitizers (valgrind cannot run
   #    sanitized programs); it must run and print its figures. Full run: README, "Benchmarks".
   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOKET_TESTS=OFF -DLOKET_BENCH=ON >/dev/null
