@@ -2,6 +2,7 @@
  * result rules and the time model. Written from ICAO Doc 9303 parts 3-5 (MRZ, check digits),
  * 10 (LDS, DG1, EF.SOD, LDSSecurityObject) and 11/12 (passive authentication, PKI). */
 #include "nfc/emrtd_lds.h"
+#include "nfc/emrtd_sm.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -128,28 +129,10 @@ void lds_dg1_wipe(lds_dg1 *d)
     lds_wipe(d, sizeof *d);
 }
 
-static int mrz_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A' + 10;
-    if (c == '<')
-        return 0;
-    return -1;
-}
-
 char lds_mrz_check_digit(const char *s, size_t n)
 {
-    static const int weight[3] = {7, 3, 1};
-    unsigned sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        int v = mrz_value(s[i]);
-        if (v < 0)
-            return '?';
-        sum += (unsigned)v * (unsigned)weight[i % 3];
-    }
-    return (char)('0' + sum % 10);
+    int d = emrtd_mrz_check_digit(s, n); /* one implementation for the eMRTD code */
+    return d < 0 ? '?' : (char)d;
 }
 
 static bool check_digit_ok(const char *s, size_t n, char cd)
@@ -442,7 +425,7 @@ bool lds_mrz_parse(const char *mrz, size_t len, lds_dg1 *out, const char **why)
         return false;
     }
     for (size_t i = 0; i < len; i++) {
-        if (mrz_value(mrz[i]) < 0) {
+        if (emrtd_mrz_check_digit(mrz + i, 1) < 0) { /* A-Z, 0-9 and < only */
             *why = "the MRZ has a character other than A-Z, 0-9 and <";
             return false;
         }

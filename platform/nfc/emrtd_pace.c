@@ -4,6 +4,7 @@
  * TR-03110-3 A.2.1.1 (standardized domain parameters), D.3 (public key data objects), B.1 / B.11
  * (MSE:SET AT, GENERAL AUTHENTICATE). */
 #include "nfc/emrtd_pace.h"
+#include "nfc/emrtd_sm.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -387,30 +388,8 @@ emrtd_pace_status emrtd_pace_read_card_access(card_io *io, uint8_t *buf, size_t 
 /* ---------------------------------------------------------------------------------------------
  * Passwords */
 
-static int mrz_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A' + 10;
-    if (c == '<')
-        return 0;
-    return -1;
-}
-
-/* ICAO 9303-3 §4.9: weights 7, 3, 1. -1 for a character outside the MRZ's. */
-static int mrz_check_digit(const char *s, size_t n)
-{
-    static const int w[3] = {7, 3, 1};
-    int sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        int v = mrz_value(s[i]);
-        if (v < 0)
-            return -1;
-        sum += v * w[i % 3];
-    }
-    return sum % 10;
-}
+/* The check digits (ICAO 9303-3 §4.9): emrtd_mrz_check_digit, one implementation for the
+ * whole eMRTD code. */
 
 static bool all_digits(const char *s, size_t n)
 {
@@ -450,10 +429,9 @@ bool emrtd_pace_password_mrz_info(emrtd_pace_password *pw, const char *mrz_info)
     if (!mrz_info || strlen(mrz_info) != 24)
         return false;
     const char *m = mrz_info;
-    if (!all_digits(m + 10, 6) || !all_digits(m + 17, 6) ||
-        mrz_check_digit(m, 9) != mrz_value(m[9]) || mrz_check_digit(m + 10, 6) != m[16] - '0' ||
-        mrz_check_digit(m + 17, 6) != m[23] - '0' || !all_digits(m + 9, 1) ||
-        !all_digits(m + 16, 1) || !all_digits(m + 23, 1))
+    if (!all_digits(m + 10, 6) || !all_digits(m + 17, 6) || emrtd_mrz_check_digit(m, 9) != m[9] ||
+        emrtd_mrz_check_digit(m + 10, 6) != m[16] || emrtd_mrz_check_digit(m + 17, 6) != m[23] ||
+        !all_digits(m + 9, 1) || !all_digits(m + 16, 1) || !all_digits(m + 23, 1))
         return false;
     return mrz_pi(pw, m);
 }
@@ -473,15 +451,15 @@ bool emrtd_pace_password_mrz(emrtd_pace_password *pw, const char *document_numbe
     char info[25];
     memset(info, '<', 9);
     memcpy(info, document_number, dn);
-    int c1 = mrz_check_digit(info, 9);
+    int c1 = emrtd_mrz_check_digit(info, 9);
     memcpy(info + 10, birth, 6);
     memcpy(info + 17, expiry, 6);
-    int c2 = mrz_check_digit(birth, 6), c3 = mrz_check_digit(expiry, 6);
+    int c2 = emrtd_mrz_check_digit(birth, 6), c3 = emrtd_mrz_check_digit(expiry, 6);
     bool ok = c1 >= 0;
     if (ok) {
-        info[9] = (char)('0' + c1);
-        info[16] = (char)('0' + c2);
-        info[23] = (char)('0' + c3);
+        info[9] = (char)c1; /* the check digits as characters */
+        info[16] = (char)c2;
+        info[23] = (char)c3;
         info[24] = '\0';
         ok = mrz_pi(pw, info);
     }
