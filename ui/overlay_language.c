@@ -23,9 +23,11 @@ void overlay_language(layout *L)
         const lang_info *li = lang_get((lang_id)l);
         SDL_Rect r = {x + th->pad + (i % cols) * (bw + th->gap),
                       y + th->pad + (i / cols) * (th->btn_h + th->gap), bw, th->btn_h};
+        L->flags = WF_QUIET; /* each name is said in its own language on focus */
         layout_button(L, r, layout_printf(L, "lang:%s", li->code), li->native, NULL,
                       (int)L->lang == l ? BTN_CHOSEN : BTN_SECONDARY,
                       (action){.kind = ACT_SET_LANG, .arg = l});
+        L->flags = 0;
         i++;
     }
     /* closing keeps the language as it was */

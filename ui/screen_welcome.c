@@ -49,11 +49,15 @@ void screen_welcome(layout *L)
             const lang_info *li = lang_get((lang_id)l);
             SDL_Rect r = {a.x + (i % cols) * (bw + th->gap), y + (i / cols) * (th->btn_h + th->gap),
                           bw, th->btn_h};
-            /* narrow columns: the name alone, without the pictogram */
+            /* narrow columns: the name alone, without the pictogram. Not read on arrival by
+             * the screen's voice (which cannot say "العربية"): each name is said in its own
+             * language when the focus reaches it */
+            L->flags = WF_QUIET;
             layout_button(L, r, layout_printf(L, "welcome-lang:%s", li->code), li->native,
                           cols == 2 ? "language" : NULL,
                           (int)lang == l ? BTN_CHOSEN : BTN_SECONDARY,
                           (action){.kind = ACT_SET_LANG, .arg = l});
+            L->flags = 0;
             i++;
         }
         y += ((i + cols - 1) / cols) * (th->btn_h + th->gap) + th->pad;

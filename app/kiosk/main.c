@@ -590,8 +590,15 @@ static void speak_after_frame(kiosk *k)
             if (w && w->style == BTN_CHOSEN)
                 snprintf(one + strlen(one), sizeof one - strlen(one), ". %s", tr(lang, "Gekozen."));
         }
+        /* a language's name in its own voice: someone who reads no Dutch hears "Türkçe" said
+         * the Turkish way, and finds it */
+        const char *id = k->say_focus ? ui_focus_id(k->u) : k->touched;
+        const char *code = !strncmp(id, "lang:", 5)           ? id + 5
+                           : !strncmp(id, "welcome-lang:", 13) ? id + 13
+                                                               : NULL;
+        int own = code ? lang_from_code(code) : -1;
         if (one[0])
-            say(k, lang, one);
+            say(k, own >= 0 ? (lang_id)own : lang, one);
     }
     k->speech_on = true;
     k->say_focus = false;
