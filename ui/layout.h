@@ -121,6 +121,13 @@ const char *help_label(const layout *L);
 void button_colors(const theme *th, button_style st, SDL_Color *fill, SDL_Color *fg,
                    SDL_Color *border);
 
+/* Shared by the keypad screens (screen_share.c): a rectangle kept left to right in every
+ * language; the field showing what is typed (personal, live), returns the height used with
+ * the gap; a phone keypad 1-9, (+) 0, erase, returns the height used with the gap. */
+SDL_Rect keep_ltr(const layout *L, SDL_Rect r);
+int entry_field(layout *L, SDL_Rect a, int y, int px, const char *value);
+int digit_keypad(layout *L, SDL_Rect a, int y, bool plus);
+
 /* Screens and overlays (one file each). */
 void screen_welcome(layout *L);
 void screen_events(layout *L);
@@ -134,6 +141,9 @@ void screen_contact(layout *L);
 void screen_phone(layout *L);
 void screen_summary(layout *L);
 void screen_email(layout *L);
+void screen_card_can(layout *L);
+void screen_card_reading(layout *L);
+void screen_card_confirm(layout *L);
 void overlay_handoff(layout *L);
 void overlay_language(layout *L);
 void overlay_timeout(layout *L);

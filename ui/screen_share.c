@@ -1,6 +1,8 @@
 /* Sending my story to the municipality: who may get it (a tick per organisation), how they may
  * contact me, my phone number on a keypad, and what will be sent. Nothing is shared unless the
  * citizen ticks it; every tick starts off. */
+#include <string.h>
+
 #include "core/i18n.h"
 #include "core/refnum.h"
 #include "layout.h"
@@ -19,7 +21,7 @@ static int button(layout *L, SDL_Rect a, int y, const char *id, const char *labe
 
 /* Keys keep their places in every language (a keypad and a keyboard are not mirrored): the
  * rectangle is pre-mirrored, so that the layout's mirroring for right-to-left puts it back. */
-static SDL_Rect keep_ltr(const layout *L, SDL_Rect r)
+SDL_Rect keep_ltr(const layout *L, SDL_Rect r)
 {
     if (L->rtl)
         r.x = L->W - r.x - r.w;
@@ -28,7 +30,7 @@ static SDL_Rect keep_ltr(const layout *L, SDL_Rect r)
 
 /* The field showing what is typed so far: large, left to right in every language, at least a
  * line high; returns the height used with the gap. */
-static int entry_field(layout *L, SDL_Rect a, int y, int px, const char *value)
+int entry_field(layout *L, SDL_Rect a, int y, int px, const char *value)
 {
     const theme *th = L->th;
     int fh =
@@ -43,6 +45,36 @@ static int entry_field(layout *L, SDL_Rect a, int y, int px, const char *value)
                     layout_str(L, i18n_ltr(L->lang, value, shown, sizeof shown)));
     L->flags = 0;
     return fh + th->gap;
+}
+
+int digit_keypad(layout *L, SDL_Rect a, int y, bool plus)
+{
+    const theme *th = L->th;
+    /* a keypad as on a phone: 1-9, then (+) 0 erase; keys in a fixed left-to-right order */
+    int cols = 3, kw = (a.w - (cols - 1) * th->gap) / cols;
+    int kh = th->btn_h;
+    static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    /* the keys are not read out one by one on arrival; each is named when the focus reaches it */
+    L->flags = WF_QUIET;
+    for (int i = 0; i < 12; i++) {
+        int r = i / cols, col = i % cols;
+        SDL_Rect k =
+            keep_ltr(L, (SDL_Rect){a.x + col * (kw + th->gap), y + r * (kh + th->gap), kw, kh});
+        if (i < 9)
+            layout_button(L, k, layout_printf(L, "key:%s", digits[i]), digits[i], NULL,
+                          BTN_SECONDARY, (action){.kind = ACT_KEY_DIGIT, .arg = i + 1});
+        else if (i == 9 && plus)
+            layout_button(L, k, "key:+", "+", NULL, BTN_SECONDARY,
+                          (action){.kind = ACT_KEY_DIGIT, .arg = 10});
+        else if (i == 10)
+            layout_button(L, k, "key:0", "0", NULL, BTN_SECONDARY,
+                          (action){.kind = ACT_KEY_DIGIT, .arg = 0});
+        else if (i == 11)
+            layout_button(L, k, "key:erase", tr(L->lang, "Wis"), "back", BTN_SECONDARY,
+                          (action){.kind = ACT_KEY_ERASE});
+    }
+    L->flags = 0;
+    return 4 * (kh + th->gap) + th->gap;
 }
 
 void screen_consent(layout *L)
@@ -116,31 +148,7 @@ void screen_phone(layout *L)
                        : tr(lang, "Tik de cijfers. Een nummer in Nederland heeft 10 cijfers, "
                                   "zoals 06 12345678.")) +
          th->gap;
-    /* a keypad as on a phone: 1-9, then + 0 erase; keys in a fixed left-to-right order */
-    int cols = 3, kw = (a.w - (cols - 1) * th->gap) / cols;
-    int kh = th->btn_h;
-    static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9"};
-    /* the keys are not read out one by one on arrival; each is named when the focus reaches it */
-    L->flags = WF_QUIET;
-    for (int i = 0; i < 12; i++) {
-        int r = i / cols, col = i % cols;
-        SDL_Rect k =
-            keep_ltr(L, (SDL_Rect){a.x + col * (kw + th->gap), y + r * (kh + th->gap), kw, kh});
-        if (i < 9)
-            layout_button(L, k, layout_printf(L, "key:%s", digits[i]), digits[i], NULL,
-                          BTN_SECONDARY, (action){.kind = ACT_KEY_DIGIT, .arg = i + 1});
-        else if (i == 9)
-            layout_button(L, k, "key:+", "+", NULL, BTN_SECONDARY,
-                          (action){.kind = ACT_KEY_DIGIT, .arg = 10});
-        else if (i == 10)
-            layout_button(L, k, "key:0", "0", NULL, BTN_SECONDARY,
-                          (action){.kind = ACT_KEY_DIGIT, .arg = 0});
-        else
-            layout_button(L, k, "key:erase", tr(lang, "Wis"), "back", BTN_SECONDARY,
-                          (action){.kind = ACT_KEY_ERASE});
-    }
-    L->flags = 0;
-    y += 4 * (kh + th->gap) + th->gap;
+    y += digit_keypad(L, a, y, true);
     if (complete)
         button(L, a, y, "phone-done", tr(lang, "Klaar"), "done", BTN_PRIMARY,
                (action){.kind = ACT_PHONE_DONE});
@@ -224,6 +232,25 @@ void screen_summary(layout *L)
         L->flags = 0;
     }
     y += th->gap;
+    /* the name from the ID card: offered until used, then shown ("Iets veranderen" and back
+     * leave it; it goes when the session ends) */
+    if (s->data.card_used) {
+        char name[96], born[64];
+        card_display_name(&s->data.card, name, sizeof name);
+        i18n_format_date(lang, s->data.card.birth, born, sizeof born);
+        L->flags = WF_PERSONAL; /* read only through a headset */
+        y += text(L, a, y, th->px_body, false, layout_printf(L, "%s %s", tr(lang, "Naam:"), name));
+        if (born[0])
+            y += text(L, a, y, th->px_body, false,
+                      layout_printf(L, "%s %s", tr(lang, "Geboortedatum:"), born));
+        y += text(L, a, y, th->px_body, false, tr(lang, "(gecontroleerd met uw ID-kaart)"));
+        L->flags = 0;
+        explicit_bzero(name, sizeof name);
+        explicit_bzero(born, sizeof born);
+    } else {
+        y += button(L, a, y, "card-start", tr(lang, "Vul mijn naam in met mijn ID-kaart"),
+                    "forward", BTN_SECONDARY, (action){.kind = ACT_CARD_START});
+    }
     if (s->data.j.reference[0]) {
         char grouped[24];
         refnum_group(s->data.j.reference, grouped, sizeof grouped);

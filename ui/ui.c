@@ -181,6 +181,15 @@ static void lay_out(layout *L, const session *s)
     case SCREEN_EMAIL:
         screen_email(L);
         break;
+    case SCREEN_CARD_CAN:
+        screen_card_can(L);
+        break;
+    case SCREEN_CARD_READING:
+        screen_card_reading(L);
+        break;
+    case SCREEN_CARD_CONFIRM:
+        screen_card_confirm(L);
+        break;
     default:
         screen_out_of_order(L);
         break;

@@ -13,6 +13,8 @@ static const char *const screen_names[SCREEN_COUNT] = {
     [SCREEN_OUT_OF_ORDER] = "out_of_order", [SCREEN_CONSENT] = "consent",
     [SCREEN_CONTACT] = "contact",           [SCREEN_PHONE] = "phone",
     [SCREEN_SUMMARY] = "summary",           [SCREEN_EMAIL] = "email",
+    [SCREEN_CARD_CAN] = "card_can",         [SCREEN_CARD_READING] = "card_reading",
+    [SCREEN_CARD_CONFIRM] = "card_confirm",
 };
 
 const char *screen_name(screen_id s)
@@ -238,7 +240,140 @@ static void push_intake(session *s, effects *out)
         memcpy(fx.phone, s->data.phone, sizeof fx.phone);
     if (contact == SESSION_CONTACT_EMAIL)
         memcpy(fx.email, s->data.email, sizeof fx.email);
+    if (s->data.card_used && s->data.card.pa == CARD_PA_VERIFIED) {
+        memcpy(fx.given, s->data.card.given, sizeof fx.given);
+        memcpy(fx.surname, s->data.card.surname, sizeof fx.surname);
+    }
     push(out, fx);
+}
+
+/* Everything the card screens hold: the CAN, what the card said, a pending read, an error. */
+static void card_wipe(session *s)
+{
+    explicit_bzero(s->data.can, sizeof s->data.can);
+    explicit_bzero(&s->data.card, sizeof s->data.card);
+    s->data.card_error = CARD_ERROR_NONE;
+    s->data.card_tries = 0;
+    s->data.card_reading = false;
+    s->data.card_request = 0;
+    s->data.card_read = false;
+    s->data.card_used = false;
+}
+
+/* Only A-Z and spaces (the MRZ's letters), single spaces, none at the ends. */
+static void card_clean(char *dst, size_t cap, const char *src, size_t src_cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < src_cap && src[i] && n + 1 < cap; i++) {
+        char ch = src[i];
+        if (ch >= 'a' && ch <= 'z')
+            ch = (char)(ch - 'a' + 'A');
+        if (ch >= 'A' && ch <= 'Z')
+            dst[n++] = ch;
+        else if (n > 0 && dst[n - 1] != ' ')
+            dst[n++] = ' ';
+    }
+    while (n > 0 && dst[n - 1] == ' ')
+        n--;
+    dst[n] = '\0';
+}
+
+static void card_result(session *s, const action *a)
+{
+    if (!s->data.card_reading || (uint32_t)a->arg != s->data.card_request ||
+        s->screen != SCREEN_CARD_READING)
+        return; /* not the read asked for, or the citizen went elsewhere */
+    s->data.card_reading = false;
+    card_read_result r =
+        a->value <= CARD_READ_UNREADABLE ? (card_read_result)a->value : CARD_READ_UNREADABLE;
+    if (r == CARD_READ_WRONG_CAN && a->tries == 0)
+        r = CARD_READ_BLOCKED; /* no tries left (a negative count: the chip did not say) */
+    if (r == CARD_READ_GONE) {
+        /* the card moved: the CAN stays for "try again" */
+        s->data.card_error = CARD_ERROR_GONE;
+        return;
+    }
+    explicit_bzero(s->data.can, sizeof s->data.can); /* no retry with these digits */
+    if (r == CARD_READ_OK && a->card) {
+        card_identity c = {.birth = a->card->birth};
+        card_clean(c.given, sizeof c.given, a->card->given, sizeof a->card->given);
+        card_clean(c.surname, sizeof c.surname, a->card->surname, sizeof a->card->surname);
+        c.pa = a->card->pa == CARD_PA_VERIFIED         ? CARD_PA_VERIFIED
+               : a->card->pa == CARD_PA_NOT_VERIFIABLE ? CARD_PA_NOT_VERIFIABLE
+                                                       : CARD_PA_FAILED;
+        if (c.given[0] || c.surname[0]) {
+            s->data.card = c;
+            s->data.card_read = true;
+            s->data.card_error = CARD_ERROR_NONE;
+            s->screen = SCREEN_CARD_CONFIRM;
+            explicit_bzero(&c, sizeof c);
+            return;
+        }
+        explicit_bzero(&c, sizeof c);
+        r = CARD_READ_UNREADABLE; /* no name on it */
+    }
+    if (r == CARD_READ_WRONG_CAN) {
+        s->data.card_error = CARD_ERROR_WRONG_CAN;
+        s->data.card_tries = a->tries < 0 ? -1 : a->tries;
+        s->screen = SCREEN_CARD_CAN;
+        return;
+    }
+    s->data.card_error = CARD_ERROR_UNREADABLE; /* blocked, unreadable, or no name */
+}
+
+static const char *const name_prefixes[] = {"DE",  "DEN", "DER", "HET", "TE",  "TEN", "TER",
+                                            "VAN", "VON", "IN",  "OP",  "UIT", "AAN", "BIJ"};
+
+static bool is_prefix_word(const char *w, size_t n)
+{
+    for (size_t i = 0; i < sizeof name_prefixes / sizeof *name_prefixes; i++)
+        if (strlen(name_prefixes[i]) == n && memcmp(name_prefixes[i], w, n) == 0)
+            return true;
+    return false;
+}
+
+/* Appends `src` word by word: first letter capital, the rest small; in the surname, the
+ * leading prefix words ("DE", "VAN DER") in small letters when a word follows them. */
+static size_t append_words(char *buf, size_t cap, size_t n, const char *src, bool surname)
+{
+    bool leading = surname;
+    for (const char *p = src; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t w = 0;
+        while (p[w] && p[w] != ' ')
+            w++;
+        if (!w)
+            break;
+        bool last = p[w] == '\0' || p[w + strspn(p + w, " ")] == '\0';
+        bool small = leading && !last && is_prefix_word(p, w);
+        if (!small)
+            leading = false;
+        if (n > 0 && n + 1 < cap)
+            buf[n++] = ' ';
+        for (size_t i = 0; i < w && n + 1 < cap; i++) {
+            char ch = p[i];
+            bool up = i == 0 && !small;
+            if (up && ch >= 'a' && ch <= 'z')
+                ch = (char)(ch - 'a' + 'A');
+            if (!up && ch >= 'A' && ch <= 'Z')
+                ch = (char)(ch - 'A' + 'a');
+            buf[n++] = ch;
+        }
+        p += w;
+    }
+    buf[n < cap ? n : cap - 1] = '\0';
+    return n;
+}
+
+void card_display_name(const card_identity *c, char *buf, size_t cap)
+{
+    if (!cap)
+        return;
+    buf[0] = '\0';
+    size_t n = append_words(buf, cap, 0, c->given, false);
+    /* without given names, the surname starts the name: "De Bruijn" */
+    append_words(buf, cap, n, c->surname, n > 0);
 }
 
 static void go_back(session *s, effects *out)
@@ -276,6 +411,13 @@ static void go_back(session *s, effects *out)
                     : s->data.contact == SESSION_CONTACT_EMAIL  ? SCREEN_EMAIL
                                                                 : SCREEN_CONTACT;
         break;
+    case SCREEN_CARD_CAN:
+    case SCREEN_CARD_READING:
+    case SCREEN_CARD_CONFIRM:
+        /* back to the summary: the CAN and what the card said are forgotten */
+        card_wipe(s);
+        s->screen = SCREEN_SUMMARY;
+        break;
     case SCREEN_GOODBYE:
         end_session(s, END_DONE, SCREEN_WELCOME, out);
         break;
@@ -287,7 +429,7 @@ static void go_back(session *s, effects *out)
 static bool is_user_action(action_kind k)
 {
     return k != ACT_TICK && k != ACT_HANDOFF_RESULT && k != ACT_PRINT_RESULT &&
-           k != ACT_REFERENCE && k != ACT_INTAKE_RESULT;
+           k != ACT_REFERENCE && k != ACT_INTAKE_RESULT && k != ACT_CARD_RESULT;
 }
 
 static void tick(session *s, const action *a, effects *out)
@@ -535,12 +677,17 @@ void session_apply(session *s, const action *a, effects *out)
             size_t n = strlen(s->data.phone);
             if (n < SESSION_PHONE_MAX && (a->arg < 10 || n == 0))
                 s->data.phone[n] = a->arg == 10 ? '+' : (char)('0' + a->arg);
+        } else if (s->screen == SCREEN_CARD_CAN && a->arg >= 0 && a->arg <= 9) {
+            size_t n = strlen(s->data.can);
+            if (n < SESSION_CAN_DIGITS)
+                s->data.can[n] = (char)('0' + a->arg);
         }
         break;
     case ACT_KEY_ERASE: {
-        char *t = s->screen == SCREEN_PHONE   ? s->data.phone
-                  : s->screen == SCREEN_EMAIL ? s->data.email
-                                              : NULL;
+        char *t = s->screen == SCREEN_PHONE      ? s->data.phone
+                  : s->screen == SCREEN_EMAIL    ? s->data.email
+                  : s->screen == SCREEN_CARD_CAN ? s->data.can
+                                                 : NULL;
         size_t n = t ? strlen(t) : 0;
         if (n > 0)
             t[n - 1] = '\0';
@@ -572,6 +719,47 @@ void session_apply(session *s, const action *a, effects *out)
             if (s->data.intake != INTAKE_SAVING && s->data.intake != INTAKE_SAVED)
                 push_intake(s, out);
             s->screen = SCREEN_NEXT_STEP;
+        }
+        break;
+    case ACT_CARD_START:
+        if (s->screen == SCREEN_SUMMARY && !s->data.card_used) {
+            card_wipe(s);
+            s->screen = SCREEN_CARD_CAN;
+        }
+        break;
+    case ACT_CAN_DONE:
+        /* from the keypad with 6 digits, or "try again" after the card moved */
+        if (((s->screen == SCREEN_CARD_CAN) ||
+             (s->screen == SCREEN_CARD_READING && s->data.card_error == CARD_ERROR_GONE)) &&
+            strlen(s->data.can) == SESSION_CAN_DIGITS) {
+            s->data.card_request = s->next_request++;
+            s->data.card_reading = true;
+            s->data.card_error = CARD_ERROR_NONE;
+            s->data.card_tries = 0;
+            effect fx = {.kind = EFFECT_CARD_READ, .request = s->data.card_request};
+            memcpy(fx.can, s->data.can, sizeof fx.can);
+            push(out, fx);
+            explicit_bzero(&fx, sizeof fx);
+            s->screen = SCREEN_CARD_READING;
+        }
+        break;
+    case ACT_CARD_RESULT:
+        card_result(s, a);
+        break;
+    case ACT_CARD_USE:
+        /* only a card checked as genuine fills in the name */
+        if (s->screen == SCREEN_CARD_CONFIRM && s->data.card_read &&
+            s->data.card.pa == CARD_PA_VERIFIED) {
+            s->data.card_used = true;
+            s->screen = SCREEN_SUMMARY;
+        }
+        break;
+    case ACT_CARD_SKIP:
+        /* no thanks, continue without; on the summary: take the name off again */
+        if (s->screen == SCREEN_CARD_CAN || s->screen == SCREEN_CARD_READING ||
+            s->screen == SCREEN_CARD_CONFIRM || s->screen == SCREEN_SUMMARY) {
+            card_wipe(s);
+            s->screen = SCREEN_SUMMARY;
         }
         break;
     case ACT_INTAKE_RESULT:

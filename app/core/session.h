@@ -9,6 +9,7 @@
 #define LOKET_SESSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "content/content.h"
@@ -29,6 +30,9 @@ typedef enum {
     SCREEN_PHONE,        /* my phone number, on a keypad, for a call-back */
     SCREEN_EMAIL,        /* my e-mail address, on an on-screen keyboard */
     SCREEN_SUMMARY,      /* what will be sent; "send" */
+    SCREEN_CARD_CAN,     /* the 6 digits (CAN) of the ID card, on a keypad */
+    SCREEN_CARD_READING, /* "hold your card still"; or what went wrong, with a way on */
+    SCREEN_CARD_CONFIRM, /* what the card says, whether it is genuine; consent to use it */
     SCREEN_COUNT
 } screen_id;
 
@@ -105,10 +109,34 @@ typedef enum {
     ACT_LARGE_TEXT,     /* switch */
     ACT_HIGH_CONTRAST,  /* switch */
     ACT_LOW_REACH,      /* every control in the lower part of the screen: switch */
+    ACT_CARD_START,     /* summary: fill in my name with my ID card -> the CAN keypad */
+    ACT_CAN_DONE,       /* the 6 digits typed (or "try again" after the card moved): read */
+    ACT_CARD_RESULT,    /* arg: request id; value: card_read_result; tries (WRONG_CAN);
+                           card (OK: copied by the session) */
+    ACT_CARD_USE,       /* confirm screen: use these details (only when verified) */
+    ACT_CARD_SKIP,      /* no thanks / continue without: the card's details are wiped */
 } action_kind;
 
 /* What kind of card is on the reader; never which card. */
 typedef enum { CARD_NONE, CARD_ID_DOCUMENT, CARD_OTHER } card_kind;
+
+/* What an ID card said, as the session keeps it (personal: wiped with the session). */
+typedef enum { CARD_PA_VERIFIED, CARD_PA_NOT_VERIFIABLE, CARD_PA_FAILED } card_pa;
+typedef struct {
+    char given[40];   /* "WILLEKE LISELOTTE" as on the card (MRZ: A-Z and spaces) */
+    char surname[40]; /* "DE BRUIJN" */
+    civil_date birth; /* from DG1 */
+    card_pa pa;
+} card_identity;
+/* results of a read (ACT_CARD_RESULT .arg = request id, .value = one of these) */
+typedef enum {
+    CARD_READ_OK,
+    CARD_READ_GONE,
+    CARD_READ_WRONG_CAN,
+    CARD_READ_BLOCKED,
+    CARD_READ_UNREADABLE
+} card_read_result;
+#define SESSION_CAN_DIGITS 6
 
 typedef struct {
     action_kind kind;
@@ -116,7 +144,9 @@ typedef struct {
     bool ok;
     uint64_t now_ms;  /* ACT_TICK: monotonic milliseconds */
     civil_date today; /* ACT_TICK: the local date; ACT_PICK_DATE: the picked day */
-    uint64_t value;   /* ACT_REFERENCE, ACT_PRINT_RESULT */
+    uint64_t value;   /* ACT_REFERENCE, ACT_PRINT_RESULT, ACT_CARD_RESULT */
+    int tries;        /* ACT_CARD_RESULT with CARD_READ_WRONG_CAN: tries left; <0 unknown */
+    const card_identity *card; /* ACT_CARD_RESULT with CARD_READ_OK: the session copies it */
 } action;
 
 /* What the citizen has told us; copied into effects that need it. */
@@ -138,8 +168,9 @@ typedef enum {
     EFFECT_PRINT,
     EFFECT_SESSION_ENDED,
     EFFECT_REFERENCE,
-    EFFECT_INTAKE, /* build the intake and commit it to the outbox */
-    EFFECT_SPEECH  /* speech: say the screen again or read the slip (effect.speech) */
+    EFFECT_INTAKE,   /* build the intake and commit it to the outbox */
+    EFFECT_SPEECH,   /* speech: say the screen again or read the slip (effect.speech) */
+    EFFECT_CARD_READ /* read the ID card with the CAN (effect.can); answered by ACT_CARD_RESULT */
 } effect_kind;
 
 typedef enum { SPEECH_REPEAT, SPEECH_SLIP } speech_request;
@@ -156,6 +187,9 @@ typedef struct {
     char phone[SESSION_PHONE_MAX + 1]; /* INTAKE: call-back number */
     char email[SESSION_EMAIL_MAX + 1]; /* INTAKE: e-mail address */
     speech_request speech;             /* SPEECH */
+    char can[SESSION_CAN_DIGITS + 1];  /* CARD_READ: the card access number (never log it) */
+    char given[40];   /* INTAKE: given names from the ID card (as on the card), "" if not used */
+    char surname[40]; /* INTAKE: surname from the ID card, "" if not used */
 } effect;
 
 #define SESSION_MAX_EFFECTS 4
@@ -224,7 +258,24 @@ typedef struct {
     char email[SESSION_EMAIL_MAX + 1];
     intake_status intake;
     uint32_t intake_request;
+    /* the ID card (SCREEN_CARD_*): the CAN is kept only while a read may be retried */
+    char can[SESSION_CAN_DIGITS + 1];
+    int card_error;    /* CARD_ERROR_*: what the card screens say went wrong */
+    int card_tries;    /* CARD_ERROR_WRONG_CAN: tries left, -1 unknown */
+    bool card_reading; /* EFFECT_CARD_READ sent, its result pending */
+    uint32_t card_request;
+    bool card_read; /* `card` holds what a card said (shown on SCREEN_CARD_CONFIRM) */
+    bool card_used; /* the citizen said: use it (verified only); it goes with the intake */
+    card_identity card;
 } session_data;
+
+/* What went wrong reading the card (session_data.card_error). */
+enum {
+    CARD_ERROR_NONE,
+    CARD_ERROR_GONE,       /* the card moved: try again (the CAN is kept) */
+    CARD_ERROR_WRONG_CAN,  /* the digits were wrong: type them again */
+    CARD_ERROR_UNREADABLE, /* blocked or unreadable: continue without */
+};
 
 typedef struct {
     const content *content; /* NULL: out of order */
@@ -269,5 +320,9 @@ uint64_t session_overview_orgs(const session *s);
 bool session_phone_complete(const session *s);
 /* The e-mail address typed so far looks like one: name@domain.tld, at most 80 characters. */
 bool session_email_complete(const session *s);
+/* The name from an ID card for display: "Willeke Liselotte de Bruijn" (each word capitalised,
+ * Dutch prefixes of the surname such as "de", "van", "der" in small letters after the given
+ * names). */
+void card_display_name(const card_identity *c, char *buf, size_t cap);
 
 #endif

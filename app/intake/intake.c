@@ -16,6 +16,7 @@
 #define INHOUD_MAX 1000
 #define REACTIE_MAX 4000
 #define METADATA_MAX 255
+#define CONTACTNAAM_MAX 200 /* voornaam, achternaam */
 
 size_t intake_utf8_chars(const char *s)
 {
@@ -293,6 +294,18 @@ char *intake_envelope(const intake_input *in, char *err, size_t errcap)
         set_new(mk, "betrokkene", json_incref(bt)) && set_new(env, "version", json_integer(1)) &&
         set_new(env, "reference", json_string(j->reference)) &&
         set_new(env, "maak_klantcontact", json_incref(mk));
+    bool named = (in->given && in->given[0]) || (in->surname && in->surname[0]);
+    if (ok && named) {
+        json_t *cn = json_object();
+        ok = cn &&
+             (!in->given || !in->given[0] ||
+              set_new(cn, "voornaam", fitted(in->given, CONTACTNAAM_MAX))) &&
+             (!in->surname || !in->surname[0] ||
+              set_new(cn, "achternaam", fitted(in->surname, CONTACTNAAM_MAX))) &&
+             set_new(bt, "contactnaam", json_incref(cn)) &&
+             set_new(meta, "naambron", json_string("ID-kaart via zuil, echtheid gecontroleerd"));
+        json_decref(cn);
+    }
     if (ok && (in->contact == CONTACT_CALLBACK || in->contact == CONTACT_EMAIL)) {
         json_t *da = json_object();
         char ref[64];

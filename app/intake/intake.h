@@ -9,6 +9,10 @@
  * API's limits (onderwerp 200, inhoud 1000, reactie 4000, metadata values 255 characters) at
  * a line or item boundary, saying how much was left out.
  *
+ * With a name from the ID card (checked as genuine; the citizen agreed to use it) the
+ * betrokkene gets a `contactnaam` {voornaam, achternaam} (200 characters each), as on the
+ * card, and `metadata.naambron` says where it came from.
+ *
  * Only organisations the citizen ticked are in the overview sent (`reactie`) and in the
  * consent (`metadata.toestemming`); with nothing ticked there is no intake at all. */
 #ifndef LOKET_INTAKE_H
@@ -29,6 +33,10 @@ typedef struct {
     uint64_t consent; /* bit per organisation index (c->orgs) the citizen ticked */
     contact_pref contact;
     const char *contact_detail; /* phone number (call-back) or e-mail address, else NULL */
+    /* the name read from the citizen's ID card (checked as genuine, used with consent), as on
+     * the card; NULL or "" when none: betrokkene.contactnaam {voornaam, achternaam} */
+    const char *given;
+    const char *surname;
     const char *kiosk_id;
     const char *site_name;
     const char *when;      /* plaatsgevondenOp, RFC 3339 with offset */

@@ -68,6 +68,10 @@ typedef struct {
     char last_said[8192]; /* for scripts (expect-speech); personal with a headset: wiped */
     unsigned long said;   /* utterances so far */
     char typed[128];      /* "7 digits typed": said before the screen, or alone */
+    /* an ID card's read: the worker leaves the identity here for the UI thread */
+    SDL_mutex *card_lock;
+    card_identity card_box;
+    uint32_t card_box_request;
 } kiosk;
 
 static void say(kiosk *k, lang_id lang, const char *raw);
@@ -94,6 +98,32 @@ static action job_handoff(void *ctx, void *payload)
     char err[128] = "";
     bool ok = k->handoff->send(k->handoff, req, err, sizeof err);
     return (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)req->request, .ok = ok};
+}
+
+typedef struct {
+    uint32_t request;
+    char can[7];
+} card_job;
+
+/* Reads the ID card on the reader (PACE with the CAN, DG1, passive authentication). The
+ * identity waits in card_box for the UI thread; the result's value carries the outcome and the
+ * chip's tries left (+1; 0: unknown) in the 8 bits a result event has. */
+static action job_card_read(void *ctx, void *payload)
+{
+    kiosk *k = ctx;
+    card_job *j = payload;
+    card_identity id;
+    int tries = -1;
+    card_read_result res = card_reader_read(k->cards, j->can, &tries, &id);
+    explicit_bzero(j->can, sizeof j->can);
+    SDL_LockMutex(k->card_lock);
+    k->card_box = id;
+    k->card_box_request = j->request;
+    SDL_UnlockMutex(k->card_lock);
+    explicit_bzero(&id, sizeof id);
+    uint64_t t = tries < 0 ? 0 : tries > 14 ? 15 : (uint64_t)tries + 1;
+    return (action){
+        .kind = ACT_CARD_RESULT, .arg = (int)j->request, .value = (uint64_t)res | t << 4};
 }
 
 typedef struct {
@@ -165,7 +195,9 @@ static void save_intake(kiosk *k, const effect *e)
                        .kiosk_id = k->cfg.kiosk_id,
                        .site_name = k->cfg.site_name,
                        .when = when,
-                       .intake_id = id};
+                       .intake_id = id,
+                       .given = e->given, /* from a verified ID card, with consent; else "" */
+                       .surname = e->surname};
     char *env = k->outbox ? intake_envelope(&in, err, sizeof err) : NULL;
     bool ok = false;
     if (!k->outbox) {
@@ -318,6 +350,16 @@ static void run_effects(kiosk *k, effects *fx)
         case EFFECT_INTAKE:
             save_intake(k, e);
             break;
+        case EFFECT_CARD_READ: {
+            card_job j = {.request = e->request};
+            memcpy(j.can, e->can, sizeof j.can);
+            if (!k->cards || !worker_submit(k->w, job_card_read, k, &j, sizeof j))
+                post_result(k, &(action){.kind = ACT_CARD_RESULT,
+                                         .arg = (int)e->request,
+                                         .value = CARD_READ_UNREADABLE});
+            explicit_bzero(&j, sizeof j);
+            break;
+        }
         case EFFECT_SPEECH:
             if (e->speech == SPEECH_REPEAT)
                 k->spoken_key = 0; /* read at the next frame, from the start */
@@ -361,6 +403,20 @@ static void handle_result_event(kiosk *k, const SDL_Event *ev)
                 .arg = (int)(intptr_t)ev->user.data1,
                 .ok = (d2 & 1) != 0,
                 .value = (uint64_t)(d2 >> 1)};
+    if (a.kind == ACT_CARD_RESULT) {
+        card_identity id;
+        SDL_LockMutex(k->card_lock);
+        id = k->card_box;
+        bool mine = k->card_box_request == (uint32_t)a.arg;
+        explicit_bzero(&k->card_box, sizeof k->card_box);
+        SDL_UnlockMutex(k->card_lock);
+        a.tries = (int)(a.value >> 4) - 1;
+        a.value &= 0x0F;
+        a.card = mine ? &id : NULL;
+        apply(k, &a);
+        explicit_bzero(&id, sizeof id);
+        return;
+    }
     apply(k, &a);
 }
 
@@ -381,7 +437,8 @@ static void act_on_control(kiosk *k, const action *a)
     apply(k, a);
     if (k->said != said)
         return; /* the action was to say something (the slip) */
-    if ((k->s.screen == SCREEN_PHONE && (a->kind == ACT_KEY_DIGIT || a->kind == ACT_KEY_ERASE)) ||
+    if (((k->s.screen == SCREEN_PHONE || k->s.screen == SCREEN_CARD_CAN) &&
+         (a->kind == ACT_KEY_DIGIT || a->kind == ACT_KEY_ERASE)) ||
         (k->s.screen == SCREEN_EMAIL && (a->kind == ACT_KEY_CHAR || a->kind == ACT_KEY_ERASE))) {
         speak_typed(k);
         return;
@@ -434,9 +491,9 @@ static void handle_key(kiosk *k, SDL_Keycode key)
         k->spoken_key = 0;
         return;
     }
-    /* On the phone keypad screen the digit keys type digits (also the keypad's), "+" a plus,
-     * Backspace erases; elsewhere the numeric keypad steers like an ATM's (see README). */
-    if (k->s.screen == SCREEN_PHONE) {
+    /* On the phone-number and CAN screens the digit keys type digits (also the keypad's), "+"
+     * a plus, Backspace erases; elsewhere the numeric keypad steers like an ATM's (README). */
+    if (k->s.screen == SCREEN_PHONE || k->s.screen == SCREEN_CARD_CAN) {
         int digit = key >= SDLK_0 && key <= SDLK_9            ? (int)(key - SDLK_0)
                     : key >= SDLK_KP_1 && key <= SDLK_KP_9    ? (int)(key - SDLK_KP_1) + 1
                     : key == SDLK_KP_0                        ? 0
@@ -576,7 +633,8 @@ static void speak_after_frame(kiosk *k)
         char one[512];
         /* the keys of the number and address keyboards: which key would tell a listener what
          * is typed, so through the loudspeaker only that it is a key (5.1.3.9) */
-        bool keyboard = (s->screen == SCREEN_PHONE || s->screen == SCREEN_EMAIL) &&
+        bool keyboard = (s->screen == SCREEN_PHONE || s->screen == SCREEN_EMAIL ||
+                         s->screen == SCREEN_CARD_CAN) &&
                         !session_speech_private(s);
         if (keyboard && (k->say_focus ? !strncmp(ui_focus_id(k->u), "key:", 4)
                                       : !strncmp(k->touched, "key:", 4))) {
@@ -593,7 +651,7 @@ static void speak_after_frame(kiosk *k)
         /* a language's name in its own voice: someone who reads no Dutch hears "Türkçe" said
          * the Turkish way, and finds it */
         const char *id = k->say_focus ? ui_focus_id(k->u) : k->touched;
-        const char *code = !strncmp(id, "lang:", 5)           ? id + 5
+        const char *code = !strncmp(id, "lang:", 5)            ? id + 5
                            : !strncmp(id, "welcome-lang:", 13) ? id + 13
                                                                : NULL;
         int own = code ? lang_from_code(code) : -1;
@@ -617,8 +675,10 @@ static void speak_typed(kiosk *k)
     if (!k->sp || !s->access.speech)
         return;
     lang_id lang = session_speech_lang(s);
-    bool phone = s->screen == SCREEN_PHONE;
-    const char *typed = phone ? s->data.phone : s->data.email;
+    bool phone = s->screen == SCREEN_PHONE || s->screen == SCREEN_CARD_CAN; /* digits */
+    const char *typed = s->screen == SCREEN_PHONE      ? s->data.phone
+                        : s->screen == SCREEN_CARD_CAN ? s->data.can
+                                                       : s->data.email;
     if (session_speech_private(s)) {
         if (phone)
             speak_digits(typed, k->typed, sizeof k->typed);
@@ -708,12 +768,10 @@ static bool host_card(void *ctx, card_kind kind)
     kiosk *k = ctx;
     if (!k->cards)
         return false;
-    if (kind == CARD_NONE)
-        card_reader_sim_remove(k->cards);
-    else
-        card_reader_sim_present(k->cards, kind);
+    bool sim = kind == CARD_NONE ? card_reader_sim_remove(k->cards)
+                                 : card_reader_sim_present(k->cards, kind);
     drain_results(k);
-    return true;
+    return sim;
 }
 
 static bool host_fault(void *ctx, const char *what, bool on)
@@ -1308,6 +1366,18 @@ int main(int argc, char **argv)
             k->cfg.session.has_printer = false;
         }
     }
+    /* the card reader first: libnfc sets environment variables while it starts */
+    k->card_lock = SDL_CreateMutex();
+    if (k->cfg.nfc_device[0]) {
+        k->cards = card_reader_libnfc_new(k->cfg.nfc_device, post_result, k, k->cfg.csca_dir, err,
+                                          sizeof err);
+        if (!k->cards)
+            log_msg(LOG_ERROR, "card", "no card reader: %s", err);
+    } else {
+        k->cards = card_reader_sim_new(post_result, k, k->cfg.csca_dir, err, sizeof err);
+        if (!k->cards)
+            log_msg(LOG_ERROR, "card", "no simulated card reader: %s", err);
+    }
     if (speech_log && k->scripted) {
         /* what is read aloud can be personal (through a headset): a test's file only */
         k->speech_log = fopen(speech_log, "w");
@@ -1335,7 +1405,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "loket: cannot start the worker thread\n");
         return 1;
     }
-    k->cards = card_reader_sim_new(post_result, k);
     session_init(&k->s, k->content, &k->cfg.session, clock_now_ms(&k->clock),
                  clock_today(&k->clock));
     if (render_log) {
@@ -1440,6 +1509,8 @@ int main(int argc, char **argv)
     metrics_shutdown();
     k->handoff->destroy(k->handoff);
     card_reader_destroy(k->cards);
+    explicit_bzero(&k->card_box, sizeof k->card_box);
+    SDL_DestroyMutex(k->card_lock);
     content_free(k->content);
     IMG_Quit();
     SDL_Quit();

@@ -223,6 +223,10 @@ bool config_set(loket_config *cfg, const char *section, const char *key, const c
         }
         return STR(speech_backend);
     }
+    if (IS("nfc", "device"))
+        return STR(nfc_device);
+    if (IS("nfc", "csca_dir"))
+        return STR(csca_dir);
     if (IS("speech", "data_dir"))
         return STR(speech_data_dir);
     if (IS("speech", "device"))
@@ -421,6 +425,11 @@ bool config_finish(loket_config *cfg, char *err, size_t errcap)
             snprintf(err, errcap, "data_dir is too long");
             return false;
         }
+    }
+    if (!cfg->csca_dir[0] && snprintf(cfg->csca_dir, sizeof cfg->csca_dir, "%s/csca",
+                                      cfg->data_dir) >= (int)sizeof cfg->csca_dir) {
+        snprintf(err, errcap, "data_dir is too long");
+        return false;
     }
     if (!cfg->outbox_path[0] && snprintf(cfg->outbox_path, sizeof cfg->outbox_path, "%s/outbox.db",
                                          cfg->data_dir) >= (int)sizeof cfg->outbox_path) {

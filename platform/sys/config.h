@@ -33,6 +33,9 @@ typedef struct {
     double view_distance_mm; /* for text size: cap height >= 0.7 degrees at this distance */
     double screen_bottom_mm; /* the picture's lower edge above the floor (reach limits) */
 
+    char nfc_device[CONFIG_PATH_MAX]; /* libnfc connection string; "" = the simulated reader */
+    char csca_dir[CONFIG_PATH_MAX];   /* trusted CSCA certificates; default <data_dir>/csca */
+
     char speech_backend[16];               /* espeak | sim | none */
     char speech_data_dir[CONFIG_PATH_MAX]; /* espeak-ng-data; "" = the library's */
     char speech_device[128];               /* SDL audio device; "" = the default */

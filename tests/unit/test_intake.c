@@ -170,6 +170,61 @@ static void call_back_and_email(void **state)
     assert_null(intake_envelope(&in, err, sizeof err));
 }
 
+/* The name from the ID card (checked, used with consent): betrokkene.contactnaam. */
+static void name_from_the_id_card(void **state)
+{
+    (void)state;
+    journey j = gerard();
+    intake_input in = input(&j, intake_overview_orgs(C, &j));
+    in.given = "WILLEKE LISELOTTE";
+    in.surname = "DE BRUIJN";
+    char err[200];
+    char *env = intake_envelope(&in, err, sizeof err);
+    assert_non_null(env);
+    json_t *e = json_loads(env, 0, NULL);
+    json_t *mk = json_object_get(e, "maak_klantcontact");
+    json_t *bt = json_object_get(mk, "betrokkene");
+    json_t *cn = json_object_get(bt, "contactnaam");
+    assert_true(json_is_object(cn));
+    assert_string_equal(json_string_value(json_object_get(cn, "voornaam")), "WILLEKE LISELOTTE");
+    assert_string_equal(json_string_value(json_object_get(cn, "achternaam")), "DE BRUIJN");
+    assert_int_equal(json_object_size(cn), 2);
+    json_t *meta = json_object_get(json_object_get(mk, "klantcontact"), "metadata");
+    assert_non_null(strstr(json_string_value(json_object_get(meta, "naambron")), "ID-kaart"));
+    assert_string_equal(json_string_value(json_object_get(bt, "rol")), "klant");
+    write_body("maak-klantcontact-idkaart", mk);
+    json_decref(e);
+    free(env);
+
+    /* only a surname (one name on the card): only achternaam */
+    in.given = "";
+    env = intake_envelope(&in, err, sizeof err);
+    assert_non_null(env);
+    e = json_loads(env, 0, NULL);
+    cn = json_object_get(json_object_get(json_object_get(e, "maak_klantcontact"), "betrokkene"),
+                         "contactnaam");
+    assert_null(json_object_get(cn, "voornaam"));
+    assert_string_equal(json_string_value(json_object_get(cn, "achternaam")), "DE BRUIJN");
+    json_decref(e);
+    free(env);
+
+    /* no name (NULL or ""): no contactnaam, no naambron */
+    const char *none[] = {NULL, ""};
+    for (int i = 0; i < 2; i++) {
+        in.given = none[i];
+        in.surname = none[i];
+        env = intake_envelope(&in, err, sizeof err);
+        assert_non_null(env);
+        e = json_loads(env, 0, NULL);
+        mk = json_object_get(e, "maak_klantcontact");
+        assert_null(json_object_get(json_object_get(mk, "betrokkene"), "contactnaam"));
+        assert_null(json_object_get(
+            json_object_get(json_object_get(mk, "klantcontact"), "metadata"), "naambron"));
+        json_decref(e);
+        free(env);
+    }
+}
+
 /* ---- every answer path, every language: within the API's limits ---- */
 
 typedef struct {
@@ -296,6 +351,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gerard_with_consent_for_the_municipality_only),
         cmocka_unit_test(call_back_and_email),
+        cmocka_unit_test(name_from_the_id_card),
         cmocka_unit_test(every_intake_fits_the_api),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -726,6 +726,319 @@ static void handoff_takes_the_intake_only_with_consent(void **state)
     assert_int_equal(s.data.intake, INTAKE_SAVED);
 }
 
+/* next step -> consent (one tick) -> no contact -> summary */
+static void to_summary(session *s)
+{
+    go_to(s, SCREEN_NEXT_STEP);
+    act(s, (action){.kind = ACT_REFERENCE, .ok = true, .value = 10000127ull});
+    act_k(s, ACT_SHARE, 0);
+    uint64_t orgs = session_overview_orgs(s);
+    int org = 0;
+    while (!(orgs >> org & 1))
+        org++;
+    act_k(s, ACT_CONSENT_TOGGLE, org);
+    act_k(s, ACT_CONSENT_DONE, 0);
+    act_k(s, ACT_CONTACT, SESSION_CONTACT_DESK);
+    assert_int_equal(s->screen, SCREEN_SUMMARY);
+}
+
+static void type_can(session *s, const char *digits)
+{
+    for (const char *p = digits; *p; p++)
+        act_k(s, ACT_KEY_DIGIT, *p - '0');
+}
+
+static const card_identity WILLEKE = {.given = "WILLEKE LISELOTTE",
+                                      .surname = "DE BRUIJN",
+                                      .birth = {1965, 3, 10},
+                                      .pa = CARD_PA_VERIFIED};
+
+/* The CAN typed (the rest of it), sent once; returns the read's request id. */
+static uint32_t read_card(session *s, const char *can)
+{
+    type_can(s, can);
+    char typed[SESSION_CAN_DIGITS + 1];
+    memcpy(typed, s->data.can, sizeof typed);
+    assert_int_equal(strlen(typed), SESSION_CAN_DIGITS);
+    act_k(s, ACT_CAN_DONE, 0);
+    assert_int_equal(FX.n, 1);
+    assert_int_equal(FX.items[0].kind, EFFECT_CARD_READ);
+    assert_string_equal(FX.items[0].can, typed);
+    assert_int_equal(s->screen, SCREEN_CARD_READING);
+    return FX.items[0].request;
+}
+
+static void card_result(session *s, uint32_t req, card_read_result r, int tries,
+                        const card_identity *c)
+{
+    act(s,
+        (action){.kind = ACT_CARD_RESULT, .arg = (int)req, .value = r, .tries = tries, .card = c});
+}
+
+static void id_card_fills_in_the_name(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    assert_int_equal(s.screen, SCREEN_CARD_CAN);
+    assert_string_equal(screen_name(SCREEN_CARD_CAN), "card_can");
+    assert_string_equal(screen_name(SCREEN_CARD_READING), "card_reading");
+    assert_string_equal(screen_name(SCREEN_CARD_CONFIRM), "card_confirm");
+    /* digits only, at most 6; "done" only with 6 */
+    act_k(&s, ACT_KEY_DIGIT, 10); /* no '+' here */
+    type_can(&s, "12345");
+    act_k(&s, ACT_CAN_DONE, 0);
+    assert_int_equal(FX.n, 0);
+    assert_int_equal(s.screen, SCREEN_CARD_CAN);
+    type_can(&s, "678");
+    assert_string_equal(s.data.can, "123456");
+    act_k(&s, ACT_KEY_ERASE, 0);
+    assert_string_equal(s.data.can, "12345");
+    uint32_t req = read_card(&s, "9");
+    act_k(&s, ACT_CAN_DONE, 0); /* while reading: no second read */
+    assert_int_equal(FX.n, 0);
+    /* an old or unknown request is ignored */
+    card_result(&s, req + 7, CARD_READ_OK, 0, &WILLEKE);
+    assert_int_equal(s.screen, SCREEN_CARD_READING);
+    card_identity c = WILLEKE;
+    card_result(&s, req, CARD_READ_OK, 0, &c);
+    explicit_bzero(&c, sizeof c); /* the session keeps its own copy */
+    assert_int_equal(s.screen, SCREEN_CARD_CONFIRM);
+    assert_string_equal(s.data.can, ""); /* the CAN is gone after a read */
+    assert_string_equal(s.data.card.given, "WILLEKE LISELOTTE");
+    assert_string_equal(s.data.card.surname, "DE BRUIJN");
+    assert_int_equal(s.data.card.birth.y, 1965);
+    assert_false(s.data.card_used);
+    act_k(&s, ACT_CARD_USE, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_true(s.data.card_used);
+    act_k(&s, ACT_CARD_START, 0); /* used already: the summary shows it instead */
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    act_k(&s, ACT_SEND_INTAKE, 0);
+    assert_true(has_effect(EFFECT_INTAKE));
+    assert_string_equal(FX.items[0].given, "WILLEKE LISELOTTE");
+    assert_string_equal(FX.items[0].surname, "DE BRUIJN");
+    assert_string_equal(FX.items[0].can, "");
+    act_k(&s, ACT_DONE, 0);
+    assert_true(session_is_wiped(&s));
+}
+
+static void id_card_taken_off_the_summary(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    card_result(&s, read_card(&s, "123456"), CARD_READ_OK, 0, &WILLEKE);
+    act_k(&s, ACT_CARD_USE, 0);
+    assert_true(s.data.card_used);
+    act_k(&s, ACT_CARD_SKIP, 0); /* "do not send my name" */
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_false(s.data.card_used);
+    assert_string_equal(s.data.card.surname, "");
+    act_k(&s, ACT_SEND_INTAKE, 0);
+    assert_true(has_effect(EFFECT_INTAKE));
+    assert_string_equal(FX.items[0].given, "");
+    assert_string_equal(FX.items[0].surname, "");
+}
+
+static void id_card_not_genuine_is_never_used(void **state)
+{
+    (void)state;
+    const card_pa pas[] = {CARD_PA_NOT_VERIFIABLE, CARD_PA_FAILED};
+    for (int i = 0; i < 2; i++) {
+        session s;
+        to_summary(&s);
+        act_k(&s, ACT_CARD_START, 0);
+        card_identity c = WILLEKE;
+        c.pa = pas[i];
+        card_result(&s, read_card(&s, "123456"), CARD_READ_OK, 0, &c);
+        assert_int_equal(s.screen, SCREEN_CARD_CONFIRM);
+        assert_int_equal(s.data.card.pa, pas[i]);
+        act_k(&s, ACT_CARD_USE, 0);
+        assert_int_equal(s.screen, SCREEN_CARD_CONFIRM); /* refused */
+        assert_false(s.data.card_used);
+        act_k(&s, ACT_CARD_SKIP, 0);
+        assert_int_equal(s.screen, SCREEN_SUMMARY);
+        assert_string_equal(s.data.card.given, ""); /* wiped */
+        assert_false(s.data.card_read);
+        act_k(&s, ACT_SEND_INTAKE, 0);
+        assert_string_equal(FX.items[0].surname, "");
+    }
+}
+
+static void id_card_wrong_can_gone_and_blocked(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    /* wrong digits: typed again, with the tries left */
+    card_result(&s, read_card(&s, "111111"), CARD_READ_WRONG_CAN, 2, NULL);
+    assert_int_equal(s.screen, SCREEN_CARD_CAN);
+    assert_string_equal(s.data.can, "");
+    assert_int_equal(s.data.card_error, CARD_ERROR_WRONG_CAN);
+    assert_int_equal(s.data.card_tries, 2);
+    act_k(&s, ACT_CAN_DONE, 0);
+    assert_int_equal(FX.n, 0); /* no digits: no read */
+    /* the card moved: "try again" reads with the same digits */
+    uint32_t req = read_card(&s, "222222");
+    assert_int_equal(s.data.card_error, CARD_ERROR_NONE);
+    card_result(&s, req, CARD_READ_GONE, 0, NULL);
+    assert_int_equal(s.screen, SCREEN_CARD_READING);
+    assert_int_equal(s.data.card_error, CARD_ERROR_GONE);
+    assert_string_equal(s.data.can, "222222"); /* kept for the retry only */
+    act_k(&s, ACT_CAN_DONE, 0);
+    assert_true(has_effect(EFFECT_CARD_READ));
+    assert_string_equal(FX.items[0].can, "222222");
+    assert_int_equal(s.data.card_error, CARD_ERROR_NONE);
+    req = FX.items[0].request;
+    /* wrong again with no tries left: blocked, continue without */
+    card_result(&s, req, CARD_READ_WRONG_CAN, 0, NULL);
+    assert_int_equal(s.screen, SCREEN_CARD_READING);
+    assert_int_equal(s.data.card_error, CARD_ERROR_UNREADABLE);
+    assert_string_equal(s.data.can, "");
+    act_k(&s, ACT_CAN_DONE, 0);
+    assert_int_equal(FX.n, 0); /* no retry from here */
+    act_k(&s, ACT_CARD_SKIP, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_int_equal(s.data.card_error, CARD_ERROR_NONE);
+
+    /* blocked and unreadable: a message and "continue without" */
+    const card_read_result bad[] = {CARD_READ_BLOCKED, CARD_READ_UNREADABLE, 99};
+    for (int i = 0; i < 3; i++) {
+        act_k(&s, ACT_CARD_START, 0);
+        card_result(&s, read_card(&s, "333333"), bad[i], 0, NULL);
+        assert_int_equal(s.screen, SCREEN_CARD_READING);
+        assert_int_equal(s.data.card_error, CARD_ERROR_UNREADABLE);
+        assert_string_equal(s.data.can, "");
+        act_k(&s, ACT_CARD_SKIP, 0);
+        assert_int_equal(s.screen, SCREEN_SUMMARY);
+    }
+    /* an OK without an identity, or without a name on it, is unreadable too */
+    act_k(&s, ACT_CARD_START, 0);
+    card_result(&s, read_card(&s, "444444"), CARD_READ_OK, 0, NULL);
+    assert_int_equal(s.data.card_error, CARD_ERROR_UNREADABLE);
+    act_k(&s, ACT_BACK, 0);
+    act_k(&s, ACT_CARD_START, 0);
+    card_identity blank = {.pa = CARD_PA_VERIFIED, .given = "<<<"};
+    card_result(&s, read_card(&s, "444444"), CARD_READ_OK, 0, &blank);
+    assert_int_equal(s.data.card_error, CARD_ERROR_UNREADABLE);
+    assert_false(s.data.card_read);
+    /* tries unknown (<0): wrong digits, type again */
+    act_k(&s, ACT_BACK, 0);
+    act_k(&s, ACT_CARD_START, 0);
+    card_result(&s, read_card(&s, "555555"), CARD_READ_WRONG_CAN, -1, NULL);
+    assert_int_equal(s.screen, SCREEN_CARD_CAN);
+    assert_int_equal(s.data.card_tries, -1);
+}
+
+static void id_card_back_from_every_screen(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    type_can(&s, "123");
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_string_equal(s.data.can, ""); /* wiped */
+    act_k(&s, ACT_CARD_START, 0);
+    assert_string_equal(s.data.can, "");
+    uint32_t req = read_card(&s, "123456");
+    act_k(&s, ACT_BACK, 0); /* while reading */
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_string_equal(s.data.can, "");
+    assert_false(s.data.card_reading);
+    card_result(&s, req, CARD_READ_OK, 0, &WILLEKE); /* too late: ignored */
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_false(s.data.card_read);
+    act_k(&s, ACT_CARD_START, 0);
+    req = read_card(&s, "123456");
+    card_result(&s, req, CARD_READ_GONE, 0, NULL);
+    act_k(&s, ACT_BACK, 0); /* from the "try again" state */
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_string_equal(s.data.can, "");
+    act_k(&s, ACT_CARD_START, 0);
+    card_result(&s, read_card(&s, "123456"), CARD_READ_OK, 0, &WILLEKE);
+    assert_int_equal(s.screen, SCREEN_CARD_CONFIRM);
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_false(s.data.card_used);
+    assert_string_equal(s.data.card.given, "");
+    /* the card screens are not reachable from elsewhere */
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.screen, SCREEN_CONTACT);
+    act_k(&s, ACT_CARD_START, 0);
+    act_k(&s, ACT_CAN_DONE, 0);
+    assert_int_equal(s.screen, SCREEN_CONTACT);
+    assert_int_equal(FX.n, 0);
+}
+
+/* Everything of the card goes when the session ends: done, timeout, mid-read. */
+static void id_card_wiped_with_the_session(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    card_result(&s, read_card(&s, "123456"), CARD_READ_OK, 0, &WILLEKE);
+    act_k(&s, ACT_CARD_USE, 0);
+    act_k(&s, ACT_DONE, 0);
+    assert_true(session_is_wiped(&s));
+
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    uint32_t req = read_card(&s, "123456");
+    card_result(&s, req, CARD_READ_GONE, 0, NULL);
+    assert_string_equal(s.data.can, "123456");
+    /* the citizen walks away: warning, then the wipe */
+    tick_to(&s, s.now_ms + 60000);
+    assert_true(s.warning);
+    tick_to(&s, s.now_ms + 30000);
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    assert_true(session_is_wiped(&s));
+    card_result(&s, req, CARD_READ_OK, 0, &WILLEKE); /* a late answer changes nothing */
+    assert_true(session_is_wiped(&s));
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+}
+
+/* A read's answer arrives under the inactivity warning: it still counts. */
+static void id_card_result_under_the_warning(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    uint32_t req = read_card(&s, "123456");
+    tick_to(&s, s.now_ms + 60000);
+    assert_true(s.warning);
+    card_result(&s, req, CARD_READ_OK, 0, &WILLEKE);
+    assert_int_equal(s.screen, SCREEN_CARD_CONFIRM);
+    assert_true(s.warning); /* not a sign of being here */
+}
+
+static void id_card_name_for_display(void **state)
+{
+    (void)state;
+    char buf[96];
+    card_display_name(&WILLEKE, buf, sizeof buf);
+    assert_string_equal(buf, "Willeke Liselotte de Bruijn");
+    card_identity c = {.given = "JAN", .surname = "VAN DER BERG"};
+    card_display_name(&c, buf, sizeof buf);
+    assert_string_equal(buf, "Jan van der Berg");
+    c = (card_identity){.surname = "DE BRUIJN"}; /* no given names: the surname starts */
+    card_display_name(&c, buf, sizeof buf);
+    assert_string_equal(buf, "De Bruijn");
+    c = (card_identity){.given = "AYSE", .surname = "VAN"}; /* a surname that is one word */
+    card_display_name(&c, buf, sizeof buf);
+    assert_string_equal(buf, "Ayse Van");
+    char small[8];
+    card_display_name(&WILLEKE, small, sizeof small);
+    assert_string_equal(small, "Willeke");
+}
+
 static void out_of_order_without_content(void **state)
 {
     (void)state;
@@ -765,6 +1078,14 @@ int main(void)
         cmocka_unit_test(out_of_order_without_content),
         cmocka_unit_test(share_with_consent_contact_and_keypad),
         cmocka_unit_test(handoff_takes_the_intake_only_with_consent),
+        cmocka_unit_test(id_card_fills_in_the_name),
+        cmocka_unit_test(id_card_taken_off_the_summary),
+        cmocka_unit_test(id_card_not_genuine_is_never_used),
+        cmocka_unit_test(id_card_wrong_can_gone_and_blocked),
+        cmocka_unit_test(id_card_back_from_every_screen),
+        cmocka_unit_test(id_card_wiped_with_the_session),
+        cmocka_unit_test(id_card_result_under_the_warning),
+        cmocka_unit_test(id_card_name_for_display),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
