@@ -854,6 +854,8 @@ static size_t dyn_auth_put(uint8_t *out, unsigned tag, const uint8_t *v, size_t 
 {
     uint8_t inner[3 + 3 + EMRTD_PACE_MAX_POINT];
     size_t n = 0;
+    if (vlen > EMRTD_PACE_MAX_POINT) /* never: points and tokens are smaller; says so to GCC */
+        vlen = 0;
     if (tag) {
         inner[n++] = (uint8_t)tag;
         n += der_len(inner + n, vlen);

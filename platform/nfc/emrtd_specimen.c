@@ -73,9 +73,12 @@ static void free_ident(ident *id)
     EVP_PKEY_free(id->key);
 }
 
-/* DER: tag, definite length (up to 2 bytes), value. */
-static size_t der(uint8_t *out, uint8_t tag, const uint8_t *v, size_t n)
+/* DER: tag, definite length (up to 2 bytes), value, into out of cap bytes; 0 when it does not
+ * fit (never, with the buffers below: the check keeps the compiler sure of it). */
+static size_t der(uint8_t *out, size_t cap, uint8_t tag, const uint8_t *v, size_t n)
 {
+    if (n > 0xFFFF || n + 4 > cap)
+        return 0;
     size_t h = 0;
     out[h++] = tag;
     if (n >= 0x100) {
@@ -109,25 +112,25 @@ static void specimen_mrz(char mrz[91])
 }
 
 /* LDSSecurityObject v0 with SHA-256 of DG1. */
-static size_t make_lso(const uint8_t *dg1, size_t dg1_len, uint8_t *out)
+static size_t make_lso(const uint8_t *dg1, size_t dg1_len, uint8_t *out, size_t cap)
 {
     static const uint8_t sha256_oid[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
-    uint8_t h[32], t[128], alg[32], group[64], u[256];
+    uint8_t h[64], t[256], alg[256], group[256], u[1024];
     unsigned hl = 0;
     EVP_Digest(dg1, dg1_len, h, &hl, EVP_sha256(), NULL);
-    size_t n = der(t, 0x06, sha256_oid, sizeof sha256_oid);
+    size_t n = der(t, sizeof t, 0x06, sha256_oid, sizeof sha256_oid);
     t[n++] = 0x05;
     t[n++] = 0x00;
-    size_t al = der(alg, 0x30, t, n);
+    size_t al = der(alg, sizeof alg, 0x30, t, n);
     static const uint8_t one = 1, zero = 0;
-    n = der(t, 0x02, &one, 1);
-    n += der(t + n, 0x04, h, hl);
-    size_t g = der(group, 0x30, t, n);
-    n = der(u, 0x02, &zero, 1);
+    n = der(t, sizeof t, 0x02, &one, 1);
+    n += der(t + n, sizeof t - n, 0x04, h, hl);
+    size_t g = der(group, sizeof group, 0x30, t, n);
+    n = der(u, sizeof u, 0x02, &zero, 1);
     memcpy(u + n, alg, al);
     n += al;
-    n += der(u + n, 0x30, group, g);
-    return der(out, 0x30, u, n);
+    n += der(u + n, sizeof u - n, 0x30, group, g);
+    return der(out, cap, 0x30, u, n);
 }
 
 /* EF.SOD: 77 { ContentInfo SignedData, eContentType 2.23.136.1.1.1, the DS certificate } */
@@ -145,7 +148,7 @@ static uint8_t *make_sod(const ident *ds, const uint8_t *lso, size_t lso_len, si
         CMS_final(cms, in, NULL, CMS_BINARY) == 1)
         il = i2d_CMS_ContentInfo(cms, &inner);
     if (il > 0 && il < 60000 && (out = malloc((size_t)il + 4)))
-        *len = der(out, 0x77, inner, (size_t)il);
+        *len = der(out, (size_t)il + 4, 0x77, inner, (size_t)il);
     OPENSSL_free(inner);
     ASN1_OBJECT_free(type);
     CMS_ContentInfo_free(cms);
@@ -168,13 +171,13 @@ emrtd_specimen *emrtd_specimen_new(emrtd_specimen_kind kind, char *err, size_t e
     if (ok) {
         char mrz[91];
         specimen_mrz(mrz);
-        uint8_t t[128];
-        size_t n = der(t, 0x5F, (const uint8_t *)mrz, 90); /* tag 5F1F: two bytes */
+        uint8_t t[256];
+        size_t n = der(t, sizeof t - 1, 0x5F, (const uint8_t *)mrz, 90); /* tag 5F1F: two bytes */
         memmove(t + 2, t + 1, n - 1);
         t[1] = 0x1F;
-        s->dg1_len = der(s->dg1, 0x61, t, n + 1);
-        uint8_t lso[256];
-        size_t ll = make_lso(s->dg1, s->dg1_len, lso);
+        s->dg1_len = der(s->dg1, sizeof s->dg1, 0x61, t, n + 1);
+        uint8_t lso[1100];
+        size_t ll = make_lso(s->dg1, s->dg1_len, lso, sizeof lso);
         s->sod = make_sod(&ds, lso, ll, &s->sod_len);
         ok = s->sod != NULL;
         if (kind == SPECIMEN_TAMPERED_DG1) /* a letter of the name changed after signing */
