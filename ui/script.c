@@ -198,9 +198,12 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
                 FAIL("no speech in this configuration");
             if (h->speaking(h->ctx))
                 FAIL("the voice is still speaking");
+        } else if (!strcmp(cmd, "wait") && !strcmp(arg, "card")) {
+            if (!h->wait_card || !h->wait_card(h->ctx))
+                FAIL("no ID card on the reader within 5 s");
         } else if (!strcmp(cmd, "wait")) {
             if (strcmp(arg, "delivered") || !h->wait_delivered)
-                FAIL("wait knows only 'delivered'");
+                FAIL("wait knows 'delivered' and 'card'");
             if (!h->wait_delivered(h->ctx))
                 FAIL("the outbox was not delivered within 20 s");
         } else {

@@ -16,6 +16,7 @@
  *   card remove            the card is taken off
  *   fault handoff on|off   the simulated hand-off backend fails / works
  *   wait delivered         until the uplink has delivered everything in the outbox (20 s)
+ *   wait card              until the (real) reader reports an ID card on it (5 s)
  *   tab-to <id>            press Tab until the control <id> has the keyboard focus
  *   listen-to <id>         keypad 2 until <id> has the focus; the voice names each control
  *   expect-focus <id>      the control <id> has the keyboard focus
@@ -46,6 +47,7 @@ typedef struct {
     void (*logshot)(void *ctx, const char *name); /* a screenshot of the last frame was taken */
     const session *(*state)(void *ctx);
     bool (*wait_delivered)(void *ctx);     /* false: not within the time, or no uplink */
+    bool (*wait_card)(void *ctx);          /* false: no ID card reported within 5 s */
     const char *(*last_speech)(void *ctx); /* NULL: no speech */
     bool (*speaking)(void *ctx);
 } script_host;

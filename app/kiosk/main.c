@@ -806,6 +806,17 @@ static void host_logshot(void *ctx, const char *name)
     }
 }
 
+/* A real reader reports cards from its own thread: wait until one is there. */
+static bool host_wait_card(void *ctx)
+{
+    kiosk *k = ctx;
+    for (int i = 0; i < 100 && k->s.card != CARD_ID_DOCUMENT; i++) {
+        SDL_Delay(50);
+        drain_results(k);
+    }
+    return k->s.card == CARD_ID_DOCUMENT;
+}
+
 static bool host_wait_delivered(void *ctx)
 {
     kiosk *k = ctx;
@@ -1433,6 +1444,7 @@ int main(int argc, char **argv)
                          .logshot = host_logshot,
                          .state = host_state,
                          .wait_delivered = host_wait_delivered,
+                         .wait_card = host_wait_card,
                          .last_speech = host_last_speech,
                          .speaking = host_speaking};
         rc = script_run(script, k->u, &h, k->shot_dir[0] ? k->shot_dir : ".", err, sizeof err);

@@ -27,6 +27,9 @@
 #include <signal.h>
 
 #include "core/speak.h"
+#include "nfc/emrtd_chip.h"
+#include "nfc/emrtd_specimen.h"
+#include "pn532_emu.h"
 #include "escpos_decode.h"
 
 static const char *LOKET, *SCRIPTS, *OUT, *FAKE_PRINTER, *SUPPORT, *FAKE_CASESVC;
