@@ -90,7 +90,21 @@ void screen_card_reading(layout *L)
         y += text(L, a, y, th->px_body, false,
                   tr(lang, "Leg uw ID-kaart plat op de kaartlezer. Laat hem liggen tot dit "
                            "scherm verandert. Dat duurt een paar seconden.")) +
-             2 * th->gap;
+             th->gap;
+        /* how far the read is: a bar, and the same in words (the bar alone says nothing to
+         * the voice); the words change as it goes, no new screen */
+        L->flags = WF_LIVE;
+        y += text(L, a, y, th->px_body, true,
+                  layout_printf(L, tr(lang, "Bezig met lezen: stap %d van %d."), s->data.card_step,
+                                CARD_READ_STEPS)) +
+             th->gap / 2;
+        L->flags = 0;
+        int bh = th->target / 2;
+        layout_panel(L, (SDL_Rect){a.x, y, a.w, bh}, th->c.card, th->c.border, 2);
+        if (s->data.card_step > 0)
+            layout_panel(L, (SDL_Rect){a.x, y, a.w * s->data.card_step / CARD_READ_STEPS, bh},
+                         th->c.primary, th->c.border, 2);
+        y += bh + 2 * th->gap;
         skip_button(L, a, y, BTN_SECONDARY);
         break;
     }

@@ -429,7 +429,8 @@ static void go_back(session *s, effects *out)
 static bool is_user_action(action_kind k)
 {
     return k != ACT_TICK && k != ACT_HANDOFF_RESULT && k != ACT_PRINT_RESULT &&
-           k != ACT_REFERENCE && k != ACT_INTAKE_RESULT && k != ACT_CARD_RESULT;
+           k != ACT_REFERENCE && k != ACT_INTAKE_RESULT && k != ACT_CARD_RESULT &&
+           k != ACT_CARD_PROGRESS;
 }
 
 static void tick(session *s, const action *a, effects *out)
@@ -736,6 +737,7 @@ void session_apply(session *s, const action *a, effects *out)
             s->data.card_reading = true;
             s->data.card_error = CARD_ERROR_NONE;
             s->data.card_tries = 0;
+            s->data.card_step = 0;
             effect fx = {.kind = EFFECT_CARD_READ, .request = s->data.card_request};
             memcpy(fx.can, s->data.can, sizeof fx.can);
             push(out, fx);
@@ -745,6 +747,11 @@ void session_apply(session *s, const action *a, effects *out)
         break;
     case ACT_CARD_RESULT:
         card_result(s, a);
+        break;
+    case ACT_CARD_PROGRESS:
+        if (s->screen == SCREEN_CARD_READING && s->data.card_reading &&
+            (uint32_t)a->arg == s->data.card_request && a->value <= CARD_READ_STEPS)
+            s->data.card_step = (int)a->value;
         break;
     case ACT_CARD_USE:
         /* only a card checked as genuine fills in the name */

@@ -111,16 +111,19 @@ typedef enum {
     ACT_LOW_REACH,      /* every control in the lower part of the screen: switch */
     ACT_CARD_START,     /* summary: fill in my name with my ID card -> the CAN keypad */
     ACT_CAN_DONE,       /* the 6 digits typed (or "try again" after the card moved): read */
-    ACT_CARD_RESULT,    /* arg: request id; value: card_read_result; tries (WRONG_CAN);
-                           card (OK: copied by the session) */
-    ACT_CARD_USE,       /* confirm screen: use these details (only when verified) */
-    ACT_CARD_SKIP,      /* no thanks / continue without: the card's details are wiped */
+    ACT_CARD_RESULT,
+    ACT_CARD_PROGRESS,
+    /* arg: request, value: step (1..CARD_READ_STEPS) of the read */ /* arg: request id; value:
+     card_read_result; tries (WRONG_CAN); card (OK: copied by the session) */
+    ACT_CARD_USE,  /* confirm screen: use these details (only when verified) */
+    ACT_CARD_SKIP, /* no thanks / continue without: the card's details are wiped */
 } action_kind;
 
 /* What kind of card is on the reader; never which card. */
 typedef enum { CARD_NONE, CARD_ID_DOCUMENT, CARD_OTHER } card_kind;
 
 /* What an ID card said, as the session keeps it (personal: wiped with the session). */
+#define CARD_READ_STEPS 5 /* connection, PACE, DG1, SOD, checks */
 typedef enum { CARD_PA_VERIFIED, CARD_PA_NOT_VERIFIABLE, CARD_PA_FAILED } card_pa;
 typedef struct {
     char given[40];   /* "WILLEKE LISELOTTE" as on the card (MRZ: A-Z and spaces) */
@@ -263,6 +266,7 @@ typedef struct {
     int card_error;    /* CARD_ERROR_*: what the card screens say went wrong */
     int card_tries;    /* CARD_ERROR_WRONG_CAN: tries left, -1 unknown */
     bool card_reading; /* EFFECT_CARD_READ sent, its result pending */
+    int card_step;     /* the read's progress: 0..CARD_READ_STEPS */
     uint32_t card_request;
     bool card_read; /* `card` holds what a card said (shown on SCREEN_CARD_CONFIRM) */
     bool card_used; /* the citizen said: use it (verified only); it goes with the intake */

@@ -114,7 +114,7 @@ static action job_card_read(void *ctx, void *payload)
     card_job *j = payload;
     card_identity id;
     int tries = -1;
-    card_read_result res = card_reader_read(k->cards, j->can, &tries, &id);
+    card_read_result res = card_reader_read_request(k->cards, j->can, j->request, &tries, &id);
     explicit_bzero(j->can, sizeof j->can);
     SDL_LockMutex(k->card_lock);
     k->card_box = id;

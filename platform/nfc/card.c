@@ -202,8 +202,29 @@ static civil_date birth_date(const char *yymmdd)
     return d;
 }
 
+typedef struct {
+    card_reader *r;
+    uint32_t request;
+} progress_ctx;
+
+static void post_progress(void *ctx, int step, int steps)
+{
+    progress_ctx *p = ctx;
+    (void)steps;
+    p->r->post(
+        p->r->ctx,
+        &(action){.kind = ACT_CARD_PROGRESS, .arg = (int)p->request, .value = (uint64_t)step});
+}
+
 card_read_result card_reader_read(card_reader *r, const char *can, int *tries, card_identity *out)
 {
+    return card_reader_read_request(r, can, 0, tries, out);
+}
+
+card_read_result card_reader_read_request(card_reader *r, const char *can, uint32_t request,
+                                          int *tries, card_identity *out)
+{
+    progress_ctx pc = {r, request};
     memset(out, 0, sizeof *out);
     *tries = -1;
     char err[256];
@@ -216,7 +237,11 @@ card_read_result card_reader_read(card_reader *r, const char *can, int *tries, c
                               : nfc_reader_card_io(r->nfc);
     emrtd_identity id;
     char why[200] = "";
-    emrtd_read_params p = {.can = can, .csca = csca, .now = time(NULL)};
+    emrtd_read_params p = {.can = can,
+                           .csca = csca,
+                           .now = time(NULL),
+                           .progress = request ? post_progress : NULL,
+                           .ctx = &pc};
     emrtd_read_status st = io ? emrtd_read(io, &p, &id, tries, why, sizeof why) : EMRTD_READ_GONE;
     pthread_mutex_unlock(&r->lock);
     lds_csca_free(csca);

@@ -32,5 +32,8 @@ bool card_reader_sim_remove(card_reader *r);
  * a card_read_result; *tries: the chip's tries left after a wrong CAN (-1 unknown); *out: the
  * identity when CARD_READ_OK (the caller wipes it). */
 card_read_result card_reader_read(card_reader *r, const char *can, int *tries, card_identity *out);
+/* The same, posting ACT_CARD_PROGRESS (arg: request, value: step) as the read goes on. */
+card_read_result card_reader_read_request(card_reader *r, const char *can, uint32_t request,
+                                          int *tries, card_identity *out);
 
 #endif

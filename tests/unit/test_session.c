@@ -1019,6 +1019,31 @@ static void id_card_result_under_the_warning(void **state)
     assert_true(s.warning); /* not a sign of being here */
 }
 
+/* The read's progress shows on the reading screen: only for the read under way, within the
+ * steps, and it does not count as the citizen being there. */
+static void id_card_progress(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    uint32_t req = read_card(&s, "123456");
+    assert_int_equal(s.screen, SCREEN_CARD_READING);
+    assert_int_equal(s.data.card_step, 0);
+    uint64_t input = s.last_input_ms;
+    tick_to(&s, s.now_ms + 1000);
+    act(&s, (action){.kind = ACT_CARD_PROGRESS, .arg = (int)req, .value = 2});
+    assert_int_equal(s.data.card_step, 2);
+    assert_int_equal(s.last_input_ms, input);
+    act(&s, (action){.kind = ACT_CARD_PROGRESS, .arg = (int)req + 7, .value = 4}); /* not ours */
+    act(&s, (action){.kind = ACT_CARD_PROGRESS, .arg = (int)req, .value = CARD_READ_STEPS + 1});
+    assert_int_equal(s.data.card_step, 2);
+    card_result(&s, req, CARD_READ_OK, 0, &WILLEKE);
+    assert_int_equal(s.screen, SCREEN_CARD_CONFIRM);
+    act(&s, (action){.kind = ACT_CARD_PROGRESS, .arg = (int)req, .value = 3}); /* too late */
+    assert_int_equal(s.data.card_step, 2);
+}
+
 static void id_card_name_for_display(void **state)
 {
     (void)state;
@@ -1086,6 +1111,7 @@ int main(void)
         cmocka_unit_test(id_card_wiped_with_the_session),
         cmocka_unit_test(id_card_result_under_the_warning),
         cmocka_unit_test(id_card_name_for_display),
+        cmocka_unit_test(id_card_progress),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
