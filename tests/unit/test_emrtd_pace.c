@@ -1,5 +1,5 @@
 /* PACE (platform/nfc/emrtd_pace): ICAO 9303-11 Appendix G's worked example byte for byte, the
- * terminal against the card side over a card_io stub on every supported curve and key length,
+ * terminal against the card side over a card_io test chip on every supported curve and key length,
  * wrong passwords and the retry counter, a card leaving mid-way, hostile EF.CardAccess files. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -223,7 +223,7 @@ static void test_appendix_g_primitives(void **state)
     assert_false(emrtd_pace_ec_shared(13, sk_eph_pcd, 32, bad, 33, k1, &kl));
 }
 
-/* ---- the card_io stub: a chip with EF.CardAccess and the card side of PACE ---- */
+/* ---- the card_io test chip: a chip with EF.CardAccess and the card side of PACE ---- */
 
 typedef struct {
     card_io io;
@@ -239,9 +239,9 @@ typedef struct {
     int min_timeout;
     uint8_t cla[16]; /* CLA of each GENERAL AUTHENTICATE */
     int n_ga;
-} stub;
+} tchip;
 
-static size_t read_binary(stub *s, const uint8_t *cmd, size_t len, uint8_t *resp)
+static size_t read_binary(tchip *s, const uint8_t *cmd, size_t len, uint8_t *resp)
 {
     size_t off = (cmd[2] & 0x80) ? cmd[3] : ((size_t)cmd[2] << 8 | cmd[3]);
     size_t le = len >= 5 ? (cmd[4] ? cmd[4] : 256) : 256;
@@ -264,10 +264,10 @@ static size_t read_binary(stub *s, const uint8_t *cmd, size_t len, uint8_t *resp
     return n + 2;
 }
 
-static card_io_status stub_transceive(card_io *io, const uint8_t *cmd, size_t cmd_len,
-                                      uint8_t *resp, size_t cap, size_t *resp_len, int timeout_ms)
+static card_io_status tchip_transceive(card_io *io, const uint8_t *cmd, size_t cmd_len,
+                                       uint8_t *resp, size_t cap, size_t *resp_len, int timeout_ms)
 {
-    stub *s = io->ctx;
+    tchip *s = io->ctx;
     int nth = ++s->n_apdus;
     assert_true(cmd_len <= CARD_IO_MAX_COMMAND);
     assert_true(cap >= CARD_IO_MAX_RESPONSE);
@@ -294,18 +294,18 @@ static card_io_status stub_transceive(card_io *io, const uint8_t *cmd, size_t cm
     return CARD_IO_OK;
 }
 
-static void stub_init(stub *s)
+static void tchip_init(tchip *s)
 {
     memset(s, 0, sizeof *s);
-    s->io.transceive = stub_transceive;
+    s->io.transceive = tchip_transceive;
     s->io.ctx = s;
 }
 
 static void test_appendix_g_terminal(void **state)
 {
     (void)state;
-    stub s;
-    stub_init(&s);
+    tchip s;
+    tchip_init(&s);
     s.script = G_TRANSCRIPT;
     emrtd_pace_params p;
     uint8_t ca[64];
@@ -371,7 +371,7 @@ static void test_appendix_g_card(void **state)
 /* ---- terminal against the card side ---- */
 
 typedef struct {
-    stub s;
+    tchip s;
     emrtd_pace_params p;
     emrtd_pace_password can, mrz;
     fixed_random card_fr, term_fr;
@@ -382,7 +382,7 @@ typedef struct {
 static void rig_init(rig *r, int param_id, size_t key_len, int tries)
 {
     memset(r, 0, sizeof *r);
-    stub_init(&r->s);
+    tchip_init(&r->s);
     assert_true(emrtd_pace_params_make(param_id, key_len, &r->p));
     assert_true(emrtd_pace_password_can(&r->can, "123456"));
     assert_true(emrtd_pace_password_mrz(&r->mrz, "NX1234567", "900101", "320101"));
@@ -405,7 +405,7 @@ static void rig_free(rig *r)
     emrtd_pace_password_wipe(&r->mrz);
 }
 
-/* Reads and parses EF.CardAccess from the stub, runs PACE; on success checks both sides' keys. */
+/* Reads and parses EF.CardAccess from the tchip, runs PACE; on success checks both sides' keys. */
 static emrtd_pace_status run(rig *r, const emrtd_pace_password *pw, int *tries)
 {
     uint8_t ca[EMRTD_PACE_CARD_ACCESS_MAX];
@@ -610,8 +610,8 @@ static void test_tampered_answers(void **state)
         "7C438241" G_PK_MAP_PCD "9000",
         NULL,
     };
-    stub s;
-    stub_init(&s);
+    tchip s;
+    tchip_init(&s);
     s.script = echo;
     emrtd_pace_params p;
     assert_true(emrtd_pace_params_make(13, 16, &p));
@@ -771,8 +771,8 @@ static void test_card_access_hostile(void **state)
 static void test_read_card_access(void **state)
 {
     (void)state;
-    stub s;
-    stub_init(&s);
+    tchip s;
+    tchip_init(&s);
     uint8_t buf[EMRTD_PACE_CARD_ACCESS_MAX];
     size_t n = 0;
     /* no EF.CardAccess: a BAC-only document */
@@ -810,8 +810,8 @@ static void test_arguments(void **state)
     assert_false(emrtd_pace_password_can(&pw, NULL));
     assert_int_equal(pw.pi_len, 0);
     assert_true(emrtd_pace_password_can(&pw, "000000"));
-    stub s;
-    stub_init(&s);
+    tchip s;
+    tchip_init(&s);
     emrtd_pace_params p;
     emrtd_pace_keys k;
     assert_true(emrtd_pace_params_make(14, 32, &p));
