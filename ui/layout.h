@@ -124,6 +124,10 @@ void button_colors(const theme *th, button_style st, SDL_Color *fill, SDL_Color 
 /* Shared by the keypad screens (screen_share.c): a rectangle kept left to right in every
  * language; the field showing what is typed (personal, live), returns the height used with
  * the gap; a phone keypad 1-9, (+) 0, erase, returns the height used with the gap. */
+/* A text, or a button as high as its label needs, across column a at y; the height used. */
+int column_text(layout *L, SDL_Rect a, int y, int px, bool bold, const char *s);
+int column_button(layout *L, SDL_Rect a, int y, const char *id, const char *label, const char *icon,
+                  button_style st, action act);
 SDL_Rect keep_ltr(const layout *L, SDL_Rect r);
 int entry_field(layout *L, SDL_Rect a, int y, int px, const char *value);
 int digit_keypad(layout *L, SDL_Rect a, int y, bool plus);

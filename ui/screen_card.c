@@ -7,22 +7,10 @@
 #include "core/i18n.h"
 #include "layout.h"
 
-static int text(layout *L, SDL_Rect a, int y, int px, bool bold, const char *s)
-{
-    const theme *th = L->th;
-    return layout_text(L, a.x, y, a.w, px, bold, th->c.text, th->c.bg, ALIGN_START, s);
-}
-
-static int button(layout *L, SDL_Rect a, int y, const char *id, const char *label, const char *icon,
-                  button_style st, action act)
-{
-    return layout_button_fit(L, a, y, L->th->btn_h, id, label, icon, st, act);
-}
-
 static int skip_button(layout *L, SDL_Rect a, int y, button_style st)
 {
-    return button(L, a, y, "card-skip", tr(L->lang, "Verder zonder"), "forward", st,
-                  (action){.kind = ACT_CARD_SKIP});
+    return column_button(L, a, y, "card-skip", tr(L->lang, "Verder zonder"), "forward", st,
+                         (action){.kind = ACT_CARD_SKIP});
 }
 
 void screen_card_can(layout *L)
@@ -32,7 +20,7 @@ void screen_card_can(layout *L)
     lang_id lang = L->lang;
     SDL_Rect a = chrome_build(L, true);
     int y = a.y;
-    y += text(L, a, y, th->px_title, true, tr(lang, "De cijfers van uw ID-kaart")) + th->gap;
+    y += column_text(L, a, y, th->px_title, true, tr(lang, "De cijfers van uw ID-kaart")) + th->gap;
     /* the digits so far, large, in a field; left to right in every language */
     y += entry_field(L, a, y, th->px_title * 3 / 2, s->data.can);
     bool complete = strlen(s->data.can) == SESSION_CAN_DIGITS;
@@ -51,12 +39,13 @@ void screen_card_can(layout *L)
         hint = tr(lang, "Typ de 6 cijfers rechtsonder op de voorkant van uw ID-kaart.");
     /* a changed hint (an error after a read) is said again: live */
     L->flags = WF_LIVE;
-    y += text(L, a, y, th->px_body, s->data.card_error == CARD_ERROR_WRONG_CAN, hint) + th->gap;
+    y += column_text(L, a, y, th->px_body, s->data.card_error == CARD_ERROR_WRONG_CAN, hint) +
+         th->gap;
     L->flags = 0;
     y += digit_keypad(L, a, y, false);
     if (complete)
-        button(L, a, y, "card-can-done", tr(lang, "Verder"), "forward", BTN_PRIMARY,
-               (action){.kind = ACT_CAN_DONE});
+        column_button(L, a, y, "card-can-done", tr(lang, "Verder"), "forward", BTN_PRIMARY,
+                      (action){.kind = ACT_CAN_DONE});
 }
 
 void screen_card_reading(layout *L)
@@ -68,35 +57,36 @@ void screen_card_reading(layout *L)
     int y = a.y;
     switch (s->data.card_error) {
     case CARD_ERROR_GONE:
-        y += text(L, a, y, th->px_title, true, tr(lang, "Probeer het opnieuw")) + th->gap;
-        y += text(L, a, y, th->px_body, false,
-                  tr(lang, "Uw kaart lag niet stil. Leg hem terug en probeer het opnieuw.")) +
-             2 * th->gap;
-        y += button(L, a, y, "card-retry", tr(lang, "Opnieuw proberen"), "forward", BTN_PRIMARY,
-                    (action){.kind = ACT_CAN_DONE});
+        y += column_text(L, a, y, th->px_title, true, tr(lang, "Probeer het opnieuw")) + th->gap;
+        y +=
+            column_text(L, a, y, th->px_body, false,
+                        tr(lang, "Uw kaart lag niet stil. Leg hem terug en probeer het opnieuw.")) +
+            2 * th->gap;
+        y += column_button(L, a, y, "card-retry", tr(lang, "Opnieuw proberen"), "forward",
+                           BTN_PRIMARY, (action){.kind = ACT_CAN_DONE});
         skip_button(L, a, y, BTN_SECONDARY);
         break;
     case CARD_ERROR_UNREADABLE:
-        y += text(L, a, y, th->px_title, true, tr(lang, "Dit lukt niet")) + th->gap;
-        y += text(L, a, y, th->px_body, false,
-                  tr(lang, "Deze kaart kunnen we niet lezen. U kunt verder zonder; een "
-                           "medewerker kan u helpen.")) +
+        y += column_text(L, a, y, th->px_title, true, tr(lang, "Dit lukt niet")) + th->gap;
+        y += column_text(L, a, y, th->px_body, false,
+                         tr(lang, "Deze kaart kunnen we niet lezen. U kunt verder zonder; een "
+                                  "medewerker kan u helpen.")) +
              2 * th->gap;
         skip_button(L, a, y, BTN_PRIMARY);
         break;
     default:
-        y +=
-            text(L, a, y, th->px_title, true, tr(lang, "Houd uw kaart stil op de lezer")) + th->gap;
-        y += text(L, a, y, th->px_body, false,
-                  tr(lang, "Leg uw ID-kaart plat op de kaartlezer. Laat hem liggen tot dit "
-                           "scherm verandert. Dat duurt een paar seconden.")) +
+        y += column_text(L, a, y, th->px_title, true, tr(lang, "Houd uw kaart stil op de lezer")) +
+             th->gap;
+        y += column_text(L, a, y, th->px_body, false,
+                         tr(lang, "Leg uw ID-kaart plat op de kaartlezer. Laat hem liggen tot dit "
+                                  "scherm verandert. Dat duurt een paar seconden.")) +
              th->gap;
         /* how far the read is: a bar, and the same in words (the bar alone says nothing to
          * the voice); the words change as it goes, no new screen */
         L->flags = WF_LIVE;
-        y += text(L, a, y, th->px_body, true,
-                  layout_printf(L, tr(lang, "Bezig met lezen: stap %d van %d."), s->data.card_step,
-                                CARD_READ_STEPS)) +
+        y += column_text(L, a, y, th->px_body, true,
+                         layout_printf(L, tr(lang, "Bezig met lezen: stap %d van %d."),
+                                       s->data.card_step, CARD_READ_STEPS)) +
              th->gap / 2;
         L->flags = 0;
         int bh = th->target / 2;
@@ -118,43 +108,46 @@ void screen_card_confirm(layout *L)
     const card_identity *c = &s->data.card;
     SDL_Rect a = chrome_build(L, true);
     int y = a.y;
-    y += text(L, a, y, th->px_title, true, tr(lang, "Dit staat op uw ID-kaart")) + th->gap;
+    y += column_text(L, a, y, th->px_title, true, tr(lang, "Dit staat op uw ID-kaart")) + th->gap;
     char name[96], born[64];
     card_display_name(c, name, sizeof name);
     i18n_format_date(lang, c->birth, born, sizeof born);
     L->flags = WF_PERSONAL; /* read only through a headset */
-    y += text(L, a, y, th->px_body, false, layout_printf(L, "%s %s", tr(lang, "Naam:"), name));
+    y += column_text(L, a, y, th->px_body, false,
+                     layout_printf(L, "%s %s", tr(lang, "Naam:"), name));
     if (born[0])
-        y += text(L, a, y, th->px_body, false,
-                  layout_printf(L, "%s %s", tr(lang, "Geboortedatum:"), born));
+        y += column_text(L, a, y, th->px_body, false,
+                         layout_printf(L, "%s %s", tr(lang, "Geboortedatum:"), born));
     L->flags = 0;
     explicit_bzero(name, sizeof name);
     explicit_bzero(born, sizeof born);
     bool verified = c->pa == CARD_PA_VERIFIED;
-    y += text(L, a, y, th->px_body, true,
-              verified                          ? tr(lang, "Echt: gecontroleerd")
-              : c->pa == CARD_PA_NOT_VERIFIABLE ? tr(lang, "Echt: niet te controleren")
-                                                : tr(lang, "Echt: niet in orde")) +
+    y += column_text(L, a, y, th->px_body, true,
+                     verified                          ? tr(lang, "Echt: gecontroleerd")
+                     : c->pa == CARD_PA_NOT_VERIFIABLE ? tr(lang, "Echt: niet te controleren")
+                                                       : tr(lang, "Echt: niet in orde")) +
          th->gap;
     if (verified) {
-        y += text(L, a, y, th->px_body, false,
-                  tr(lang, "Mogen we deze naam meesturen met uw verhaal? Na uw bezoek wissen we "
-                           "alles van de zuil.")) +
+        y += column_text(L, a, y, th->px_body, false,
+                         tr(lang,
+                            "Mogen we deze naam meesturen met uw verhaal? Na uw bezoek wissen we "
+                            "alles van de zuil.")) +
              2 * th->gap;
-        y += button(L, a, y, "card-use", tr(lang, "Ja, gebruik mijn naam"), "yes", BTN_PRIMARY,
-                    (action){.kind = ACT_CARD_USE});
-        button(L, a, y, "card-skip", tr(lang, "Nee, verder zonder"), "no", BTN_SECONDARY,
-               (action){.kind = ACT_CARD_SKIP});
+        y += column_button(L, a, y, "card-use", tr(lang, "Ja, gebruik mijn naam"), "yes",
+                           BTN_PRIMARY, (action){.kind = ACT_CARD_USE});
+        column_button(L, a, y, "card-skip", tr(lang, "Nee, verder zonder"), "no", BTN_SECONDARY,
+                      (action){.kind = ACT_CARD_SKIP});
     } else {
         /* a card that is not shown to be genuine never fills in anything */
-        y += text(L, a, y, th->px_body, false,
-                  c->pa == CARD_PA_NOT_VERIFIABLE
-                      ? tr(lang, "We kunnen niet controleren of deze kaart echt is. Daarom vullen "
-                                 "we uw naam niet in. U kunt verder zonder; een medewerker kan u "
-                                 "helpen.")
-                      : tr(lang, "De controle van deze kaart ging niet goed. Daarom vullen we uw "
-                                 "naam niet in. U kunt verder zonder; een medewerker kan u "
-                                 "helpen.")) +
+        y += column_text(
+                 L, a, y, th->px_body, false,
+                 c->pa == CARD_PA_NOT_VERIFIABLE
+                     ? tr(lang, "We kunnen niet controleren of deze kaart echt is. Daarom vullen "
+                                "we uw naam niet in. U kunt verder zonder; een medewerker kan u "
+                                "helpen.")
+                     : tr(lang, "De controle van deze kaart ging niet goed. Daarom vullen we uw "
+                                "naam niet in. U kunt verder zonder; een medewerker kan u "
+                                "helpen.")) +
              2 * th->gap;
         skip_button(L, a, y, BTN_PRIMARY);
     }

@@ -7,13 +7,13 @@
 #include "core/refnum.h"
 #include "layout.h"
 
-static int text(layout *L, SDL_Rect a, int y, int px, bool bold, const char *s)
+int column_text(layout *L, SDL_Rect a, int y, int px, bool bold, const char *s)
 {
     const theme *th = L->th;
     return layout_text(L, a.x, y, a.w, px, bold, th->c.text, th->c.bg, ALIGN_START, s);
 }
 
-static int button(layout *L, SDL_Rect a, int y, const char *id, const char *label, const char *icon,
+int column_button(layout *L, SDL_Rect a, int y, const char *id, const char *label, const char *icon,
                   button_style st, action act)
 {
     return layout_button_fit(L, a, y, L->th->btn_h, id, label, icon, st, act);
@@ -84,11 +84,13 @@ void screen_consent(layout *L)
     lang_id lang = L->lang;
     SDL_Rect a = chrome_build(L, true);
     int y = a.y;
-    y += text(L, a, y, th->px_title, true, tr(lang, "Wie mag uw verhaal krijgen?")) + th->gap;
-    y += text(L, a, y, th->px_body, false,
-              tr(lang, "Tik op een organisatie om ja te zeggen. Die krijgt dan uw antwoorden en "
-                       "dit overzicht. Dan hoeft u uw verhaal niet opnieuw te vertellen. Zegt u "
-                       "nergens ja? Dan sturen we niets.")) +
+    y +=
+        column_text(L, a, y, th->px_title, true, tr(lang, "Wie mag uw verhaal krijgen?")) + th->gap;
+    y += column_text(L, a, y, th->px_body, false,
+                     tr(lang,
+                        "Tik op een organisatie om ja te zeggen. Die krijgt dan uw antwoorden en "
+                        "dit overzicht. Dan hoeft u uw verhaal niet opnieuw te vertellen. Zegt u "
+                        "nergens ja? Dan sturen we niets.")) +
          2 * th->gap;
     const content *c = s->content;
     uint64_t orgs = session_overview_orgs(s);
@@ -100,17 +102,17 @@ void screen_consent(layout *L)
         const char *name = ltext_get(&c->orgs[o].name, lang);
         const char *label = layout_printf(
             L, "%s: %s", name, on ? tr(lang, "ja, mag mijn verhaal krijgen") : tr(lang, "nee"));
-        y +=
-            button(L, a, y, layout_printf(L, "consent:%s", c->orgs[o].id), label, on ? "yes" : "no",
-                   on ? BTN_CHOSEN : BTN_SECONDARY, (action){.kind = ACT_CONSENT_TOGGLE, .arg = o});
+        y += column_button(L, a, y, layout_printf(L, "consent:%s", c->orgs[o].id), label,
+                           on ? "yes" : "no", on ? BTN_CHOSEN : BTN_SECONDARY,
+                           (action){.kind = ACT_CONSENT_TOGGLE, .arg = o});
     }
     y += th->gap;
     if (s->data.consent & orgs)
-        button(L, a, y, "consent-done", tr(lang, "Verder"), "forward", BTN_PRIMARY,
-               (action){.kind = ACT_CONSENT_DONE});
+        column_button(L, a, y, "consent-done", tr(lang, "Verder"), "forward", BTN_PRIMARY,
+                      (action){.kind = ACT_CONSENT_DONE});
     else
-        button(L, a, y, "consent-none", tr(lang, "Niets sturen"), "back", BTN_SECONDARY,
-               (action){.kind = ACT_BACK});
+        column_button(L, a, y, "consent-none", tr(lang, "Niets sturen"), "back", BTN_SECONDARY,
+                      (action){.kind = ACT_BACK});
 }
 
 void screen_contact(layout *L)
@@ -119,16 +121,17 @@ void screen_contact(layout *L)
     lang_id lang = L->lang;
     SDL_Rect a = chrome_build(L, true);
     int y = a.y;
-    y += text(L, a, y, th->px_title, true, tr(lang, "Hoe wilt u contact met de gemeente?")) +
+    y += column_text(L, a, y, th->px_title, true, tr(lang, "Hoe wilt u contact met de gemeente?")) +
          2 * th->gap;
-    y += button(L, a, y, "contact:callback", tr(lang, "Bel mij terug"), "phone", BTN_SECONDARY,
-                (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_CALLBACK});
-    y += button(L, a, y, "contact:email", tr(lang, "Mail mij"), "website", BTN_SECONDARY,
-                (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_EMAIL});
-    y += button(L, a, y, "contact:desk", tr(lang, "Ik kom naar de balie"), "visit", BTN_SECONDARY,
-                (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_DESK});
-    button(L, a, y, "contact:none", tr(lang, "Ik wil geen contact"), "no", BTN_SECONDARY,
-           (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_NONE});
+    y += column_button(L, a, y, "contact:callback", tr(lang, "Bel mij terug"), "phone",
+                       BTN_SECONDARY,
+                       (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_CALLBACK});
+    y += column_button(L, a, y, "contact:email", tr(lang, "Mail mij"), "website", BTN_SECONDARY,
+                       (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_EMAIL});
+    y += column_button(L, a, y, "contact:desk", tr(lang, "Ik kom naar de balie"), "visit",
+                       BTN_SECONDARY, (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_DESK});
+    column_button(L, a, y, "contact:none", tr(lang, "Ik wil geen contact"), "no", BTN_SECONDARY,
+                  (action){.kind = ACT_CONTACT, .arg = SESSION_CONTACT_NONE});
 }
 
 void screen_phone(layout *L)
@@ -138,20 +141,21 @@ void screen_phone(layout *L)
     lang_id lang = L->lang;
     SDL_Rect a = chrome_build(L, true);
     int y = a.y;
-    y +=
-        text(L, a, y, th->px_title, true, tr(lang, "Op welk nummer kunnen we u bellen?")) + th->gap;
+    y += column_text(L, a, y, th->px_title, true, tr(lang, "Op welk nummer kunnen we u bellen?")) +
+         th->gap;
     /* the number so far, large, in a field; left to right in every language */
     y += entry_field(L, a, y, th->px_title * 3 / 2, s->data.phone);
     bool complete = session_phone_complete(s);
-    y += text(L, a, y, th->px_body, false,
-              complete ? tr(lang, "Klopt het nummer? Tik dan op Klaar.")
-                       : tr(lang, "Tik de cijfers. Een nummer in Nederland heeft 10 cijfers, "
-                                  "zoals 06 12345678.")) +
-         th->gap;
+    y +=
+        column_text(L, a, y, th->px_body, false,
+                    complete ? tr(lang, "Klopt het nummer? Tik dan op Klaar.")
+                             : tr(lang, "Tik de cijfers. Een nummer in Nederland heeft 10 cijfers, "
+                                        "zoals 06 12345678.")) +
+        th->gap;
     y += digit_keypad(L, a, y, true);
     if (complete)
-        button(L, a, y, "phone-done", tr(lang, "Klaar"), "done", BTN_PRIMARY,
-               (action){.kind = ACT_PHONE_DONE});
+        column_button(L, a, y, "phone-done", tr(lang, "Klaar"), "done", BTN_PRIMARY,
+                      (action){.kind = ACT_PHONE_DONE});
 }
 
 /* An on-screen keyboard for an e-mail address: digits, letters (a-z: addresses are written in
@@ -163,12 +167,12 @@ void screen_email(layout *L)
     lang_id lang = L->lang;
     SDL_Rect a = chrome_build(L, true);
     int y = a.y;
-    y += text(L, a, y, th->px_title, true, tr(lang, "Wat is uw e-mailadres?")) + th->gap;
+    y += column_text(L, a, y, th->px_title, true, tr(lang, "Wat is uw e-mailadres?")) + th->gap;
     y += entry_field(L, a, y, th->px_title, s->data.email);
     bool complete = session_email_complete(s);
-    y += text(L, a, y, th->px_body, false,
-              complete ? tr(lang, "Klopt het adres? Tik dan op Klaar.")
-                       : tr(lang, "Tik uw e-mailadres, zoals naam@voorbeeld.nl.")) +
+    y += column_text(L, a, y, th->px_body, false,
+                     complete ? tr(lang, "Klopt het adres? Tik dan op Klaar.")
+                              : tr(lang, "Tik uw e-mailadres, zoals naam@voorbeeld.nl.")) +
          th->gap;
     static const char *const rows[] = {"1234567890", "qwertyuiop", "asdfghjkl-", "zxcvbnm_.@"};
     int cols = 10, gap = th->gap / 2;
@@ -194,8 +198,8 @@ void screen_email(layout *L)
     L->flags = 0;
     y += kh + th->gap;
     if (complete)
-        button(L, a, y, "email-done", tr(lang, "Klaar"), "done", BTN_PRIMARY,
-               (action){.kind = ACT_EMAIL_DONE});
+        column_button(L, a, y, "email-done", tr(lang, "Klaar"), "done", BTN_PRIMARY,
+                      (action){.kind = ACT_EMAIL_DONE});
 }
 
 void screen_summary(layout *L)
@@ -206,29 +210,29 @@ void screen_summary(layout *L)
     const content *c = s->content;
     SDL_Rect a = chrome_build(L, true);
     int y = a.y;
-    y +=
-        text(L, a, y, th->px_title, true, tr(lang, "Dit sturen we naar de gemeente")) + 2 * th->gap;
-    y += text(L, a, y, th->px_body, true, tr(lang, "Wie krijgt uw verhaal:")) + th->gap / 2;
+    y += column_text(L, a, y, th->px_title, true, tr(lang, "Dit sturen we naar de gemeente")) +
+         2 * th->gap;
+    y += column_text(L, a, y, th->px_body, true, tr(lang, "Wie krijgt uw verhaal:")) + th->gap / 2;
     uint64_t consent = s->data.consent & session_overview_orgs(s);
     for (int g = 0; c && g < s->data.ov.n_groups; g++) {
         int o = s->data.ov.groups[g].org;
         if (o >= 0 && o < 64 && (consent >> o & 1))
-            y += text(L, a, y, th->px_body, false,
-                      layout_printf(L, "- %s", ltext_get(&c->orgs[o].name, lang)));
+            y += column_text(L, a, y, th->px_body, false,
+                             layout_printf(L, "- %s", ltext_get(&c->orgs[o].name, lang)));
     }
     y += th->gap;
     const char *how = s->data.contact == SESSION_CONTACT_CALLBACK ? tr(lang, "Bel mij terug")
                       : s->data.contact == SESSION_CONTACT_EMAIL  ? tr(lang, "Mail mij")
                       : s->data.contact == SESSION_CONTACT_DESK   ? tr(lang, "Ik kom naar de balie")
                                                                   : tr(lang, "Ik wil geen contact");
-    y += text(L, a, y, th->px_body, true, tr(lang, "Contact:")) + th->gap / 2;
-    y += text(L, a, y, th->px_body, false, how);
+    y += column_text(L, a, y, th->px_body, true, tr(lang, "Contact:")) + th->gap / 2;
+    y += column_text(L, a, y, th->px_body, false, how);
     if (s->data.contact == SESSION_CONTACT_CALLBACK || s->data.contact == SESSION_CONTACT_EMAIL) {
         char shown[SESSION_EMAIL_MAX * 2];
         const char *d = s->data.contact == SESSION_CONTACT_CALLBACK ? s->data.phone : s->data.email;
         L->flags = WF_PERSONAL;
-        y += text(L, a, y, th->px_body, false,
-                  layout_str(L, i18n_ltr(lang, d, shown, sizeof shown)));
+        y += column_text(L, a, y, th->px_body, false,
+                         layout_str(L, i18n_ltr(lang, d, shown, sizeof shown)));
         L->flags = 0;
     }
     y += th->gap;
@@ -239,28 +243,29 @@ void screen_summary(layout *L)
         card_display_name(&s->data.card, name, sizeof name);
         i18n_format_date(lang, s->data.card.birth, born, sizeof born);
         L->flags = WF_PERSONAL; /* read only through a headset */
-        y += text(L, a, y, th->px_body, false, layout_printf(L, "%s %s", tr(lang, "Naam:"), name));
+        y += column_text(L, a, y, th->px_body, false,
+                         layout_printf(L, "%s %s", tr(lang, "Naam:"), name));
         if (born[0])
-            y += text(L, a, y, th->px_body, false,
-                      layout_printf(L, "%s %s", tr(lang, "Geboortedatum:"), born));
-        y += text(L, a, y, th->px_body, false, tr(lang, "(gecontroleerd met uw ID-kaart)"));
+            y += column_text(L, a, y, th->px_body, false,
+                             layout_printf(L, "%s %s", tr(lang, "Geboortedatum:"), born));
+        y += column_text(L, a, y, th->px_body, false, tr(lang, "(gecontroleerd met uw ID-kaart)"));
         L->flags = 0;
         explicit_bzero(name, sizeof name);
         explicit_bzero(born, sizeof born);
     } else {
-        y += button(L, a, y, "card-start", tr(lang, "Vul mijn naam in met mijn ID-kaart"),
-                    "forward", BTN_SECONDARY, (action){.kind = ACT_CARD_START});
+        y += column_button(L, a, y, "card-start", tr(lang, "Vul mijn naam in met mijn ID-kaart"),
+                           "forward", BTN_SECONDARY, (action){.kind = ACT_CARD_START});
     }
     if (s->data.j.reference[0]) {
         char grouped[24];
         refnum_group(s->data.j.reference, grouped, sizeof grouped);
-        y += text(L, a, y, th->px_body, false,
-                  layout_printf(L, "%s: %s", tr(lang, "Uw nummer"), grouped)) +
+        y += column_text(L, a, y, th->px_body, false,
+                         layout_printf(L, "%s: %s", tr(lang, "Uw nummer"), grouped)) +
              th->gap;
     }
     y += th->gap;
-    y += button(L, a, y, "send-intake", tr(lang, "Versturen"), "forward", BTN_PRIMARY,
-                (action){.kind = ACT_SEND_INTAKE});
-    button(L, a, y, "summary-change", tr(lang, "Iets veranderen"), "back", BTN_SECONDARY,
-           (action){.kind = ACT_BACK});
+    y += column_button(L, a, y, "send-intake", tr(lang, "Versturen"), "forward", BTN_PRIMARY,
+                       (action){.kind = ACT_SEND_INTAKE});
+    column_button(L, a, y, "summary-change", tr(lang, "Iets veranderen"), "back", BTN_SECONDARY,
+                  (action){.kind = ACT_BACK});
 }
