@@ -58,15 +58,7 @@ card_reader *card_reader_sim_new(worker_post_fn post, void *ctx, const char *csc
         ok = emrtd_specimen_write_csca(r->specimen, r->csca_dir, err, errcap);
     }
     if (ok) {
-        emrtd_chip_spec spec = {.can = EMRTD_SPECIMEN_CAN,
-                                .document_number = EMRTD_SPECIMEN_DOCUMENT,
-                                .birth = EMRTD_SPECIMEN_BIRTH,
-                                .expiry = EMRTD_SPECIMEN_EXPIRY,
-                                .param_id = 14,
-                                .key_len = 32,
-                                .tries = 3};
-        spec.dg1 = emrtd_specimen_dg1(r->specimen, &spec.dg1_len);
-        spec.sod = emrtd_specimen_sod(r->specimen, &spec.sod_len);
+        emrtd_chip_spec spec = emrtd_specimen_chip_spec(r->specimen);
         r->chip = emrtd_chip_new(&spec);
         ok = r->chip != NULL;
         if (!ok)

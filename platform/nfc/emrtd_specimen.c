@@ -232,3 +232,19 @@ bool emrtd_specimen_write_csca(const emrtd_specimen *s, const char *dir, char *e
         snprintf(err, errcap, "cannot write %s", path);
     return ok;
 }
+
+emrtd_chip_spec emrtd_specimen_chip_spec(const emrtd_specimen *s)
+{
+    emrtd_chip_spec spec = {.dg1 = s->dg1,
+                            .dg1_len = s->dg1_len,
+                            .sod = s->sod,
+                            .sod_len = s->sod_len,
+                            .can = EMRTD_SPECIMEN_CAN,
+                            .document_number = EMRTD_SPECIMEN_DOCUMENT,
+                            .birth = EMRTD_SPECIMEN_BIRTH,
+                            .expiry = EMRTD_SPECIMEN_EXPIRY,
+                            .param_id = 14,
+                            .key_len = 32,
+                            .tries = 3};
+    return spec;
+}

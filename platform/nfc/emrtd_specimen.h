@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nfc/emrtd_chip.h"
+
 typedef enum {
     SPECIMEN_GOOD,         /* signed by a DS under the specimen CSCA */
     SPECIMEN_TAMPERED_DG1, /* the chip's DG1 differs from what the SOD signed */
@@ -28,6 +30,9 @@ emrtd_specimen *emrtd_specimen_new(emrtd_specimen_kind kind, char *err, size_t e
 void emrtd_specimen_free(emrtd_specimen *s);
 const uint8_t *emrtd_specimen_dg1(const emrtd_specimen *s, size_t *len); /* as on the chip */
 const uint8_t *emrtd_specimen_sod(const emrtd_specimen *s, size_t *len);
+/* A chip spec for the specimen card as a current Dutch ID card has it: its files, the CAN, the
+ * MRZ password, PACE on brainpoolP320r1 with AES-256, 3 tries. The files stay s's. */
+emrtd_chip_spec emrtd_specimen_chip_spec(const emrtd_specimen *s);
 /* Writes the specimen CSCA certificate (PEM) into dir as specimen-csca.pem, so that a kiosk
  * configured with that directory verifies the specimen card. */
 bool emrtd_specimen_write_csca(const emrtd_specimen *s, const char *dir, char *err, size_t errcap);

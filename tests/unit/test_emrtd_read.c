@@ -61,16 +61,10 @@ static emrtd_chip *chip_for(emrtd_specimen_kind kind, bool bac_only, int param_i
     lds_csca_free(csca);
     csca = lds_csca_load_dir(csca_dir, err, sizeof err);
     assert_non_null(csca);
-    emrtd_chip_spec spec = {.can = EMRTD_SPECIMEN_CAN,
-                            .document_number = EMRTD_SPECIMEN_DOCUMENT,
-                            .birth = EMRTD_SPECIMEN_BIRTH,
-                            .expiry = EMRTD_SPECIMEN_EXPIRY,
-                            .bac_only = bac_only,
-                            .param_id = param_id,
-                            .key_len = key_len,
-                            .tries = 3};
-    spec.dg1 = emrtd_specimen_dg1(s, &spec.dg1_len);
-    spec.sod = emrtd_specimen_sod(s, &spec.sod_len);
+    emrtd_chip_spec spec = emrtd_specimen_chip_spec(s);
+    spec.bac_only = bac_only;
+    spec.param_id = param_id;
+    spec.key_len = key_len;
     emrtd_chip *c = emrtd_chip_new(&spec);
     assert_non_null(c);
     *spec_out = s;
