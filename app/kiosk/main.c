@@ -576,7 +576,7 @@ static void speech_interrupt(kiosk *k)
         speech_stop(k->sp);
 }
 
-static void speak_after_frame(kiosk *k)
+static void speak_after_frame(kiosk *k, bool drawn)
 {
     const session *s = &k->s;
     if (!k->sp)
@@ -598,6 +598,10 @@ static void speak_after_frame(kiosk *k)
         explicit_bzero(k->typed, sizeof k->typed);
         return;
     }
+    /* nothing new on screen and nothing asked: no need to gather the words again (reading in
+     * another language lays the screen out again) */
+    if (!drawn && k->speech_on && k->spoken_key && !k->say_focus && !k->touched[0] && !k->typed[0])
+        return;
     static char raw[sizeof k->last_said];
     Uint64 t0 = SDL_GetPerformanceCounter();
     lang_id lang = session_speech_lang(s);
@@ -701,12 +705,13 @@ static void speak_typed(kiosk *k)
 
 static void frame(kiosk *k, bool force)
 {
-    if (ui_render(k->u, &k->s, force)) {
+    bool drawn = ui_render(k->u, &k->s, force);
+    if (drawn) {
         k->frames++;
         if (k->render_log)
             ui_write_render_log(k->u, k->render_log, k->frames);
     }
-    speak_after_frame(k);
+    speak_after_frame(k, drawn);
 }
 
 /* The control under a touch or a mouse button, in window coordinates. */
