@@ -2,12 +2,14 @@
  * result rules and the time model. Written from ICAO Doc 9303 parts 3-5 (MRZ, check digits),
  * 10 (LDS, DG1, EF.SOD, LDSSecurityObject) and 11/12 (passive authentication, PKI). */
 #include "nfc/emrtd_lds.h"
+#include "nfc/emrtd_masterlist.h"
 #include "nfc/emrtd_sm.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <openssl/cms.h>
@@ -633,7 +635,91 @@ static size_t load_cert_file(X509_STORE *store, const char *path)
     return added;
 }
 
-lds_csca *lds_csca_load_dir(const char *dir, char *err, size_t errcap)
+/* The whole file when it is a regular file of at most max bytes (the caller frees it). */
+static unsigned char *read_whole(const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct stat st;
+    unsigned char *buf = NULL;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (unsigned long long)st.st_size <= max &&
+        (buf = OPENSSL_malloc((size_t)st.st_size + 1)) != NULL) {
+        *len = fread(buf, 1, (size_t)st.st_size + 1, f);
+        if (*len != (size_t)st.st_size) { /* changed while read */
+            OPENSSL_free(buf);
+            buf = NULL;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+typedef struct {
+    lds_csca_note_fn note;
+    void *ctx;
+    char *err;
+    size_t errcap;
+} notes;
+
+static void tell(notes *n, bool problem, const char *text)
+{
+    if (n->note)
+        n->note(n->ctx, problem, text);
+    if (problem && n->err && n->errcap) { /* the problems, one after the other */
+        size_t used = strlen(n->err);
+        if (used + 3 < n->errcap)
+            snprintf(n->err + used, n->errcap - used, "%s%s", used ? "; " : "", text);
+    }
+}
+
+/* A CSCA master list: all its certificates when it verifies, none when it does not. */
+static size_t load_master_list(X509_STORE *store, const char *path, notes *n)
+{
+    char text[512], why[160] = "";
+    size_t len = 0, added = 0;
+    unsigned char *buf = read_whole(path, EMRTD_MASTERLIST_MAX, &len);
+    emrtd_masterlist_info info;
+    STACK_OF(X509) *certs = NULL;
+    if (!buf)
+        snprintf(why, sizeof why, "it cannot be read, is empty or is larger than %u MB",
+                 EMRTD_MASTERLIST_MAX >> 20);
+    else
+        certs = emrtd_masterlist_read(buf, len, 0, &info, why, sizeof why);
+    OPENSSL_free(buf);
+    if (!certs) {
+        snprintf(text, sizeof text, "%s: master list refused: %s; none of its certificates is used",
+                 path, why);
+        tell(n, true, text);
+        return 0;
+    }
+    for (int i = 0; i < sk_X509_num(certs); i++)
+        if (X509_STORE_add_cert(store, sk_X509_value(certs, i)) == 1)
+            added++;
+    sk_X509_pop_free(certs, X509_free);
+    ERR_clear_error();
+    snprintf(text, sizeof text, "%s: master list of %zu CSCA certificates, signed by %s", path,
+             added, info.signer);
+    tell(n, false, text);
+    if (info.skipped) {
+        snprintf(text, sizeof text,
+                 "%s: %zu entries of the master list are no certificate OpenSSL can read "
+                 "(skipped)",
+                 path, info.skipped);
+        tell(n, true, text);
+    }
+    return added;
+}
+
+static bool is_master_list(const char *name)
+{
+    size_t l = strlen(name);
+    return l > 3 && strcasecmp(name + l - 3, ".ml") == 0;
+}
+
+lds_csca *lds_csca_load_dir_notes(const char *dir, lds_csca_note_fn note, void *ctx, char *err,
+                                  size_t errcap)
 {
     if (err && errcap)
         err[0] = '\0';
@@ -655,6 +741,7 @@ lds_csca *lds_csca_load_dir(const char *dir, char *err, size_t errcap)
             snprintf(err, errcap, "out of memory");
         return NULL;
     }
+    notes n = {note, ctx, err, errcap};
     struct dirent *e;
     char path[4096];
     while ((e = readdir(d)) != NULL) {
@@ -664,12 +751,20 @@ lds_csca *lds_csca_load_dir(const char *dir, char *err, size_t errcap)
         struct stat st;
         if (w < 0 || (size_t)w >= sizeof path || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
             continue;
-        c->count += load_cert_file(c->store, path);
+        c->count += is_master_list(e->d_name) ? load_master_list(c->store, path, &n)
+                                              : load_cert_file(c->store, path);
     }
     closedir(d);
-    if (c->count == 0 && err && errcap)
-        snprintf(err, errcap, "%s: no CSCA certificates in the directory", dir);
+    if (c->count == 0) {
+        snprintf(path, sizeof path, "%s: no CSCA certificates in the directory", dir);
+        tell(&n, true, path);
+    }
     return c;
+}
+
+lds_csca *lds_csca_load_dir(const char *dir, char *err, size_t errcap)
+{
+    return lds_csca_load_dir_notes(dir, NULL, NULL, err, errcap);
 }
 
 size_t lds_csca_count(const lds_csca *c)

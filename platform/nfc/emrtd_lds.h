@@ -152,9 +152,20 @@ typedef enum { LDS_PA_VERIFIED, LDS_PA_NOT_VERIFIABLE, LDS_PA_FAILED } lds_pa_st
 typedef struct lds_csca lds_csca;
 
 /* Every certificate in the directory's files (PEM, several per file, or DER; other files and
- * names starting with '.' are skipped): the trust anchors. NULL with err when the directory
- * cannot be read; a directory without certificates gives a store that verifies nothing. */
+ * names starting with '.' are skipped): the trust anchors. A file named *.ml is a CSCA master
+ * list (emrtd_masterlist.h): its certificates are added when the list verifies, and none of
+ * them when it does not (the rest of the directory loads all the same). NULL with err when the
+ * directory cannot be read; a directory without certificates gives a store that verifies
+ * nothing (err then says so). A refused master list is named in err too ("dir/NL.ml: master
+ * list refused: ..."), also when a store is returned. */
 lds_csca *lds_csca_load_dir(const char *dir, char *err, size_t errcap);
+/* The same, telling `note` (may be NULL) about each master list: problem true for a list that
+ * is refused or has entries that are no certificates, false for one that was loaded ("dir/NL.ml:
+ * master list of 312 CSCA certificates, signed by /C=NL/..."); and (a problem) about a
+ * directory without certificates. Never with card data. */
+typedef void (*lds_csca_note_fn)(void *ctx, bool problem, const char *text);
+lds_csca *lds_csca_load_dir_notes(const char *dir, lds_csca_note_fn note, void *ctx, char *err,
+                                  size_t errcap);
 size_t lds_csca_count(const lds_csca *c);
 void lds_csca_free(lds_csca *c);
 
