@@ -1,0 +1,445 @@
+/* The desk console end to end, against the reference case service:
+ *
+ *   test_desk_e2e LOKET_CASESVC LOKET_DESK SCRIPT_DIR OUT_DIR
+ *
+ * loket-casesvc makes the site (team actor, a kiosk's and a desk's token, certificates) and
+ * serves HTTPS with client certificates on a free port. loket-desk runs a script
+ * (tests/desk/handoff.script) under Xvfb with SDL's disk audio driver; once it has its first
+ * (empty) list, this driver creates a hand-off the way the kiosk does (a klantcontact with
+ * its betrokkene, a call-back number, an internetaak for the team) with the kiosk's
+ * credentials. The script sees it within 2 s, calls it up by number and by QR payload and
+ * marks it done; the driver then checks at the service that the task is verwerkt, stops the
+ * service (the desk must mark its list stale), and checks the desk's log for personal data
+ * and its sound for the chime. A second run with a wrong token must say so. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "net/caseapi.h"
+
+static const char *casesvc, *desk, *scripts, *out;
+
+static void msleep(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static pid_t spawn(char *const argv[], const char *cwd, const char *log, const char *env,
+                   const char *env2)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (cwd && chdir(cwd) != 0)
+            _exit(127);
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        if (env)
+            putenv((char *)env);
+        if (env2)
+            putenv((char *)env2);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static pid_t reaped_pid;
+static int reaped_status;
+
+/* Waits for a child up to ms; returns its exit status, or -1 (then it is killed). */
+static int wait_for(pid_t pid, int ms)
+{
+    if (pid == reaped_pid)
+        return reaped_status;
+    for (int t = 0; t < ms; t += 50) {
+        int st;
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid)
+            return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        msleep(50);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+/* Waits for a file to appear; gives up early when `pid` (if > 0) has ended. */
+static bool wait_file(const char *path, int ms, pid_t pid)
+{
+    for (int t = 0; t < ms; t += 50) {
+        if (access(path, F_OK) == 0)
+            return true;
+        int st;
+        if (pid > 0 && waitpid(pid, &st, WNOHANG) == pid) {
+            reaped_pid = pid; /* for wait_for */
+            reaped_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            return access(path, F_OK) == 0;
+        }
+        msleep(50);
+    }
+    return false;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+        free(b);
+        b = NULL;
+    }
+    if (b)
+        b[n] = '\0';
+    fclose(f);
+    return b;
+}
+
+typedef struct {
+    char dir[700];
+    char team[40];
+    int port;
+    pid_t svc;
+} site;
+
+/* init-site and serve on a free port */
+static void start_service(site *s, const char *name)
+{
+    snprintf(s->dir, sizeof s->dir, "%s/%s", out, name);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/shots'", s->dir, s->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && '%s' init-site --data-dir svc --site 'Bibliotheek Centrum' --kiosk "
+             "zuil-1 --desk balie-1 > init.out 2>&1",
+             s->dir, casesvc);
+    assert_int_equal(system(cmd), 0);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/init.out", s->dir);
+    char *init = slurp(path);
+    assert_non_null(init);
+    const char *a = strstr(init, "actor ");
+    assert_non_null(a);
+    assert_int_equal(sscanf(a, "actor %36s", s->team), 1);
+    free(init);
+    char *argv[] = {(char *)casesvc, "serve", "--data-dir", "svc", "--port", "0",
+                    "--ready",       "ready", NULL};
+    snprintf(path, sizeof path, "%s/casesvc.log", s->dir);
+    s->svc = spawn(argv, s->dir, path, NULL, NULL);
+    snprintf(path, sizeof path, "%s/ready", s->dir);
+    assert_true(wait_file(path, 30000, s->svc));
+    msleep(100);
+    char *r = slurp(path);
+    assert_non_null(r);
+    s->port = atoi(r);
+    free(r);
+    assert_true(s->port > 0);
+}
+
+static void stop_service(site *s)
+{
+    if (s->svc > 0) {
+        kill(s->svc, SIGTERM);
+        wait_for(s->svc, 10000);
+        s->svc = 0;
+    }
+}
+
+static void write_desk_ini(const site *s, const char *token_file)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/desk.ini", s->dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(
+        f,
+        "; written by test_desk_e2e\n[desk]\nurl = https://127.0.0.1:%d/klantinteracties/api/v1\n"
+        "ca = svc/certs/ca.pem\ncert = svc/certs/client-balie-1.pem\n"
+        "key = svc/certs/client-balie-1.key\ntoken_file = %s\nteam_actor = %s\n"
+        "poll_ms = 1000\n",
+        s->port, token_file, s->team);
+    fclose(f);
+}
+
+static caseapi *kiosk_client(const site *s)
+{
+    caseapi_config cc;
+    caseapi_config_defaults(&cc);
+    snprintf(cc.base_url, sizeof cc.base_url, "https://127.0.0.1:%d/klantinteracties/api/v1",
+             s->port);
+    snprintf(cc.ca_file, sizeof cc.ca_file, "%s/svc/certs/ca.pem", s->dir);
+    snprintf(cc.cert_file, sizeof cc.cert_file, "%s/svc/certs/client-zuil-1.pem", s->dir);
+    snprintf(cc.key_file, sizeof cc.key_file, "%s/svc/certs/client-zuil-1.key", s->dir);
+    snprintf(cc.token_file, sizeof cc.token_file, "%s/svc/token-zuil-1", s->dir);
+    char err[300];
+    caseapi *c = caseapi_new(&cc, err, sizeof err);
+    if (!c)
+        fail_msg("kiosk client: %s", err);
+    return c;
+}
+
+static json_t *call(caseapi *c, const char *method, const char *path, json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    long status;
+    char *ans;
+    size_t n;
+    char why[300];
+    desk_error e = caseapi_request(c, method, path, text, &status, &ans, &n, why, sizeof why);
+    free(text);
+    if (e != DESK_ERR_NONE)
+        fail_msg("%s %s: %s", method, path, why);
+    json_t *j = json_loadb(ans, n, 0, NULL);
+    caseapi_answer_free(ans, n);
+    assert_non_null(j);
+    return j;
+}
+
+/* What the kiosk sends (app/intake/intake.c) for Gerard, who sent his story (consent for the
+ * municipality, call me back) and then asked for help at the kiosk:
+ * - the intake: a klantcontact with the slip's number 0010000020, the answers, the overview
+ *   (reactie) and the metadata, its betrokkene with his name, his call-back number;
+ * - the hand-off: a klantcontact of its own (number 0010000012, metadata.bon = the slip's
+ *   number, no overview) and an internetaak for the site's team.
+ * Returns the internetaak's uuid. */
+static void seed(const site *s, char task_uuid[40])
+{
+    caseapi *c = kiosk_client(s);
+    json_t *intake = json_pack(
+        "{s:{s:s,s:s,s:s,s:s,s:b,s:s,s:b,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}},"
+        "s:{s:s,s:b,s:{s:s,s:s}}}",
+        "klantcontact", "kanaal", "zelfbedieningszuil", "onderwerp",
+        "Ik ga verhuizen (zelfbedieningszuil)", "inhoud",
+        "Wanneer verhuist u? 3 januari 2027\nHuurt u uw woning? ja", "reactie",
+        "Gemeente Utrecht\n- Geef uw verhuizing door uiterlijk op 3 januari 2027\n"
+        "Belastingdienst\n- Pas uw toeslagen aan",
+        "indicatieContactGelukt", 1, "taal", "nld", "vertrouwelijk", 1, "plaatsgevondenOp",
+        "2026-11-29T10:40:00+01:00", "referentienummer", "0010000020", "metadata", "zuil", "zuil-2",
+        "locatie", "Bibliotheek Centrum", "intake", "5d1f7a2e-0000-4000-8000-000000000001",
+        "levensgebeurtenis", "verhuizen", "toestemming", "gemeente", "signalen", "",
+        "contactvoorkeur", "terugbellen", "naambron", "ID-kaart via zuil, echtheid gecontroleerd",
+        "betrokkene", "rol", "klant", "initiator", 1, "contactnaam", "voornaam", "Gerard",
+        "achternaam", "Jansen");
+    json_t *r = call(c, "POST", "/maak-klantcontact", intake);
+    const char *bt = json_string_value(json_object_get(json_object_get(r, "betrokkene"), "uuid"));
+    const char *story =
+        json_string_value(json_object_get(json_object_get(r, "klantcontact"), "uuid"));
+    assert_non_null(bt);
+    assert_non_null(story);
+    json_t *da = json_pack("{s:{s:s},s:n,s:s,s:s,s:s,s:s}", "verstrektDoorBetrokkene", "uuid", bt,
+                           "verstrektDoorPartij", "adres", "0612345678", "soortDigitaalAdres",
+                           "telefoonnummer", "omschrijving", "Terugbelverzoek via zuil",
+                           "referentie", "loket-0010000020");
+    json_decref(call(c, "POST", "/digitaleadressen", da));
+    json_t *handoff = json_pack(
+        "{s:{s:s,s:s,s:s,s:b,s:s,s:b,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s}},s:{s:s,s:b}}",
+        "klantcontact", "kanaal", "zelfbedieningszuil", "onderwerp",
+        "Warm overdracht: Ik ga verhuizen (zelfbedieningszuil)", "inhoud",
+        "De inwoner vraagt een medewerker om hulp bij zuil 2 (Bibliotheek Centrum). Gevraagd "
+        "bij: het overzicht.\nWanneer verhuist u? 3 januari 2027\nHuurt u uw woning? ja",
+        "indicatieContactGelukt", 1, "taal", "nld", "vertrouwelijk", 1, "plaatsgevondenOp",
+        "2026-11-29T10:42:00+01:00", "referentienummer", "0010000012", "metadata", "zuil", "zuil-2",
+        "locatie", "Bibliotheek Centrum", "intake", "5d1f7a2e-0000-4000-8000-000000000002", "soort",
+        "warme overdracht", "herkenningsnummer", "0012", "levensgebeurtenis", "verhuizen", "bon",
+        "0010000020", "betrokkene", "rol", "klant", "initiator", 1);
+    json_t *r2 = call(c, "POST", "/maak-klantcontact", handoff);
+    const char *kc =
+        json_string_value(json_object_get(json_object_get(r2, "klantcontact"), "uuid"));
+    assert_non_null(kc);
+    json_t *taak =
+        json_pack("{s:s,s:{s:s},s:[{s:s}],s:s,s:s,s:s}", "gevraagdeHandeling",
+                  "Warm overdracht: inwoner wacht bij zuil 2", "aanleidinggevendKlantcontact",
+                  "uuid", kc, "toegewezenAanActoren", "uuid", s->team, "toelichting",
+                  "Herkenningsnummer 0012. Gevraagd om 10:42. Levensgebeurtenis: Ik ga "
+                  "verhuizen. Nummer van de bon: 001 000 0020.",
+                  "status", "te_verwerken", "referentienummer", "0010000012");
+    json_t *t = call(c, "POST", "/internetaken", taak);
+    snprintf(task_uuid, 40, "%s", json_string_value(json_object_get(t, "uuid")));
+    assert_int_equal(strlen(task_uuid), 36);
+    /* and a task another channel made about his story, without a number (the desk must find
+     * its case through aanleidinggevendKlantcontact) */
+    json_t *other = json_pack("{s:s,s:{s:s},s:[{s:s}],s:s,s:s}", "gevraagdeHandeling",
+                              "Terugbellen over de huurtoeslag", "aanleidinggevendKlantcontact",
+                              "uuid", story, "toegewezenAanActoren", "uuid", s->team, "toelichting",
+                              "Via de telefoon aangenomen.", "status", "te_verwerken");
+    json_decref(call(c, "POST", "/internetaken", other));
+    json_decref(other);
+    json_decref(t);
+    json_decref(intake);
+    json_decref(handoff);
+    json_decref(da);
+    json_decref(taak);
+    json_decref(r);
+    json_decref(r2);
+    caseapi_free(c);
+}
+
+static pid_t start_desk(const site *s, const char *script, const char *log, char *envbuf,
+                        size_t envcap, const char *env2)
+{
+    char sp[1200], shots[1200], rl[1200];
+    snprintf(sp, sizeof sp, "%s/%s", scripts, script);
+    snprintf(shots, sizeof shots, "%s/shots", s->dir);
+    snprintf(rl, sizeof rl, "%s/render.log", s->dir);
+    snprintf(envbuf, envcap, "SDL_DISKAUDIOFILE=%s/audio.raw", s->dir);
+    char *argv[] = {(char *)desk,    "--config", "desk.ini",     "--script", sp,
+                    "--screenshots", shots,      "--render-log", rl,         NULL};
+    return spawn(argv, s->dir, log, envbuf, env2);
+}
+
+static void test_handoff(void **st)
+{
+    (void)st;
+    site s = {0};
+    start_service(&s, "handoff");
+    write_desk_ini(&s, "svc/token-balie-1");
+    char log[1200], path[1200], env[1300];
+    snprintf(log, sizeof log, "%s/desk.log", s.dir);
+    pid_t d = start_desk(&s, "handoff.script", log, env, sizeof env, NULL);
+    /* the desk has its first, empty list: now the citizen asks for help */
+    snprintf(path, sizeof path, "%s/desk-ready", s.dir);
+    if (!wait_file(path, 60000, d)) {
+        kill(d, SIGKILL);
+        stop_service(&s);
+        fail_msg("the desk never polled (see %s)", log);
+    }
+    char uuid[40];
+    seed(&s, uuid);
+    /* the script calls it up and marks it done */
+    snprintf(path, sizeof path, "%s/desk-done", s.dir);
+    bool done = wait_file(path, 90000, d);
+    /* at the service: verwerkt, with the time */
+    if (done) {
+        caseapi *c = kiosk_client(&s);
+        char p[128];
+        snprintf(p, sizeof p, "/internetaken/%s", uuid);
+        json_t *t = call(c, "GET", p, NULL);
+        assert_string_equal(json_string_value(json_object_get(t, "status")), "verwerkt");
+        assert_non_null(json_string_value(json_object_get(t, "afgehandeldOp")));
+        json_decref(t);
+        caseapi_free(c);
+    }
+    /* the service goes away: the desk keeps its list, marked stale, and finishes its script */
+    stop_service(&s);
+    int rc = wait_for(d, 60000);
+    char *text = slurp(log);
+    assert_non_null(text);
+    if (!done || rc != 0) {
+        fprintf(stderr, "%s\n", text);
+        free(text);
+        fail_msg("the desk's script failed (exit %d)", rc);
+    }
+    /* how fast: the script printed it */
+    const char *fig = strstr(text, "desk: task 0010000012 in the list");
+    assert_non_null(fig);
+    printf("%.*s\n", (int)strcspn(fig, "\n"), fig);
+    /* nothing personal in the desk's log */
+    const char *personal[] = {"Gerard", "Jansen",    "0612345678",        "verhuist",
+                              "Huurt",  "toeslagen", "Herkenningsnummer", NULL};
+    for (int i = 0; personal[i]; i++)
+        if (strstr(text, personal[i]))
+            fail_msg("the desk's log has '%s'", personal[i]);
+    assert_non_null(strstr(text, "chime and highlight"));
+    free(text);
+    /* the slip on the desk's screen has the QR code the citizen got: an independent reader
+     * (zbarimg, as for the printed slips) reads it from the screenshot */
+    if (system("command -v zbarimg > /dev/null 2>&1") == 0) {
+        char cmd[2600], qr[1200];
+        snprintf(qr, sizeof qr, "%s/qr.txt", s.dir);
+        snprintf(cmd, sizeof cmd, "zbarimg -q --raw '%s/shots/case-scanned.png' > '%s'", s.dir, qr);
+        assert_int_equal(system(cmd), 0);
+        char *got = slurp(qr);
+        assert_non_null(got);
+        assert_string_equal(got, "LOKET:0010000020\n");
+        free(got);
+        printf("desk: the slip's QR code on screen reads LOKET:0010000020\n");
+    } else {
+        printf("desk: zbarimg not installed: the QR code on screen was not read\n");
+    }
+    /* the chime reached the sound device: SDL's disk driver wrote it (16-bit samples) */
+    snprintf(path, sizeof path, "%s/audio.raw", s.dir);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    int16_t buf[4096];
+    size_t n;
+    int peak = 0;
+    while ((n = fread(buf, sizeof buf[0], 4096, f)) > 0)
+        for (size_t i = 0; i < n; i++)
+            if (abs(buf[i]) > peak)
+                peak = abs(buf[i]);
+    fclose(f);
+    printf("desk: chime peak %d of 32767\n", peak);
+    assert_true(peak > 8000);
+}
+
+static void test_wrong_token(void **st)
+{
+    (void)st;
+    site s = {0};
+    start_service(&s, "wrong-token");
+    char tok[1200];
+    snprintf(tok, sizeof tok, "%s/bad-token", s.dir);
+    FILE *f = fopen(tok, "w");
+    assert_non_null(f);
+    fputs("0123456789abcdef0123456789abcdef\n", f);
+    fclose(f);
+    chmod(tok, 0600);
+    write_desk_ini(&s, "bad-token");
+    char log[1200], env[1300];
+    snprintf(log, sizeof log, "%s/desk.log", s.dir);
+    /* and no sound device: the desk works on, and says why it will only highlight */
+    pid_t d = start_desk(&s, "wrong_token.script", log, env, sizeof env,
+                         "SDL_AUDIODRIVER=no-such-driver");
+    int rc = wait_for(d, 60000);
+    stop_service(&s);
+    char *text = slurp(log);
+    assert_non_null(text);
+    if (rc != 0) {
+        fprintf(stderr, "%s\n", text);
+        free(text);
+        fail_msg("the desk's script failed (exit %d)", rc);
+    }
+    assert_non_null(strstr(text, "new tasks are only highlighted"));
+    free(text);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: test_desk_e2e LOKET_CASESVC LOKET_DESK SCRIPT_DIR OUT_DIR\n");
+        return 2;
+    }
+    casesvc = argv[1];
+    desk = argv[2];
+    scripts = argv[3];
+    out = argv[4];
+    mkdir(out, 0755);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_handoff),
+        cmocka_unit_test(test_wrong_token),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,262 @@
+#include "desk_script.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        s[n - 1] = '\0';
+        s++;
+    }
+    return s;
+}
+
+static bool any_text(const layout *L, const char *needle)
+{
+    for (int i = 0; i < L->n; i++)
+        if ((L->w[i].kind == W_TEXT || L->w[i].kind == W_PARAGRAPH) && strstr(L->w[i].text, needle))
+            return true;
+    return false;
+}
+
+static bool row_has(const desk_state *s, const char *needle)
+{
+    for (int i = 0; i < s->n_tasks; i++) {
+        const desk_task *t = &s->tasks[i];
+        if (strstr(t->ref, needle) || strstr(t->code, needle) || strstr(t->what, needle))
+            return true;
+    }
+    return false;
+}
+
+/* "<word> [ms]": splits off a trailing number of milliseconds */
+static int split_ms(char *arg, int dflt)
+{
+    char *sp = strrchr(arg, ' ');
+    if (sp) {
+        char *end;
+        long v = strtol(sp + 1, &end, 10);
+        if (!*end && v > 0) {
+            *sp = '\0';
+            trim(arg);
+            return (int)v;
+        }
+    }
+    return dflt;
+}
+
+int desk_script_run(const char *path, desk_ui *u, const desk_script_host *h, const char *shot_dir,
+                    char *err, size_t errcap)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
+        return 1;
+    }
+    char line[1024];
+    int lineno = 0, rc = 0;
+#define FAIL(...)                                                                                  \
+    do {                                                                                           \
+        char m_[700];                                                                              \
+        snprintf(m_, sizeof m_, __VA_ARGS__);                                                      \
+        snprintf(err, errcap, "%s:%d: %s", path, lineno, m_);                                      \
+        rc = 1;                                                                                    \
+        goto out;                                                                                  \
+    } while (0)
+#define WAIT_UNTIL(cond, ms)                                                                       \
+    do {                                                                                           \
+        for (int w_ = 0; !(cond) && w_ < (ms); w_ += 20)                                           \
+            h->pump(h->ctx, 20);                                                                   \
+    } while (0)
+    h->pump(h->ctx, 0);
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *cmd = trim(line);
+        if (!*cmd || *cmd == '#')
+            continue;
+        char *arg = cmd;
+        while (*arg && !isspace((unsigned char)*arg))
+            arg++;
+        if (*arg)
+            *arg++ = '\0';
+        arg = trim(arg);
+        if (!strcmp(cmd, "tap")) {
+            int x, y;
+            const widget *w;
+            if (arg[0] == '@' && sscanf(arg + 1, "%d,%d", &x, &y) == 2)
+                w = desk_ui_hit(u, x, y);
+            else
+                w = desk_ui_find(u, arg);
+            if (!w)
+                FAIL("no control '%s' to tap", arg);
+            char id[128];
+            snprintf(id, sizeof id, "%s", w->id);
+            h->click(h->ctx, id);
+        } else if (!strcmp(cmd, "tap-row")) {
+            /* the open or done button of the row whose task says <text> (rows without a
+             * number have ids by uuid, which a script cannot know) */
+            char which[8];
+            int off = 0;
+            if (sscanf(arg, "%7s %n", which, &off) != 1 || off == 0 ||
+                (strcmp(which, "open") && strcmp(which, "done")))
+                FAIL("tap-row wants open or done, then the row's text");
+            char *text = trim(arg + off);
+            const desk_state *s = h->state(h->ctx);
+            const desk_task *t = NULL;
+            for (int i = 0; i < s->n_tasks && !t; i++)
+                if (strstr(s->tasks[i].what, text) || strstr(s->tasks[i].ref, text))
+                    t = &s->tasks[i];
+            if (!t)
+                FAIL("no row with '%s'", text);
+            char id[128];
+            snprintf(id, sizeof id, "%s:%s", which, t->ref[0] ? t->ref : t->uuid);
+            if (!desk_ui_find(u, id))
+                FAIL("the row '%s' has no control '%s' on screen", text, which);
+            h->click(h->ctx, id);
+        } else if (!strcmp(cmd, "key")) {
+            SDL_Keycode k = SDL_GetKeyFromName(arg);
+            desk_action a = {0};
+            if (k == SDLK_RETURN || k == SDLK_KP_ENTER)
+                a.kind = DESK_ACT_ENTER;
+            else if (k == SDLK_ESCAPE)
+                a.kind = DESK_ACT_ESCAPE;
+            else if (k == SDLK_BACKSPACE)
+                a.kind = DESK_ACT_BACKSPACE;
+            else if (k == SDLK_PAGEDOWN || k == SDLK_PAGEUP) {
+                a.kind = DESK_ACT_SCROLL;
+                a.n = (k == SDLK_PAGEDOWN ? 1 : -1) * desk_ui_page(u);
+            } else
+                FAIL("key '%s' does nothing at the desk", arg);
+            h->dispatch(h->ctx, &a);
+        } else if (!strcmp(cmd, "type")) {
+            /* one key at a time, as a scanner types */
+            for (const char *p = arg; *p; p++) {
+                char one[2] = {*p, 0};
+                desk_action a = {.kind = DESK_ACT_CHAR, .text = one};
+                h->dispatch(h->ctx, &a);
+            }
+        } else if (!strcmp(cmd, "wait")) {
+            char *what = arg, *val = arg;
+            while (*val && !isspace((unsigned char)*val))
+                val++;
+            if (*val)
+                *val++ = '\0';
+            val = trim(val);
+            int ms = split_ms(val, 5000);
+            if (!strcmp(what, "task")) {
+                WAIT_UNTIL(row_has(h->state(h->ctx), val), ms);
+                if (!row_has(h->state(h->ctx), val))
+                    FAIL("no task with '%s' in the list within %d ms", val, ms);
+            } else if (!strcmp(what, "gone")) {
+                WAIT_UNTIL(!row_has(h->state(h->ctx), val), ms);
+                if (row_has(h->state(h->ctx), val))
+                    FAIL("the task '%s' is still in the list after %d ms", val, ms);
+            } else if (!strcmp(what, "case")) {
+                const desk_state *s = h->state(h->ctx);
+                WAIT_UNTIL(!s->case_loading && (s->case_open || s->message_error), ms);
+                if (!s->case_open || s->case_loading)
+                    FAIL("no case open after %d ms: %s", ms, s->message);
+            } else if (!strcmp(what, "message")) {
+                const desk_state *s = h->state(h->ctx);
+                WAIT_UNTIL(strstr(s->message, val) != NULL, ms);
+                if (!strstr(s->message, val))
+                    FAIL("the message is '%s', not '%s'", s->message, val);
+            } else if (!strcmp(what, "list")) {
+                WAIT_UNTIL(h->state(h->ctx)->polled, ms);
+                if (!h->state(h->ctx)->polled)
+                    FAIL("no list from the case service within %d ms", ms);
+            } else if (!strcmp(what, "stale")) {
+                WAIT_UNTIL(h->state(h->ctx)->stale, ms);
+                if (!h->state(h->ctx)->stale)
+                    FAIL("the list was not marked stale within %d ms", ms);
+            } else {
+                FAIL("wait knows list, task, gone, case, message and stale");
+            }
+        } else if (!strcmp(cmd, "touch")) {
+            /* tells a test driver that the script got here */
+            FILE *t = *arg && !strchr(arg, '/') ? fopen(arg, "w") : NULL;
+            if (!t)
+                FAIL("touch needs a file name in the working directory");
+            fclose(t);
+        } else if (!strcmp(cmd, "pause")) {
+            int ms = atoi(arg);
+            if (ms <= 0)
+                FAIL("pause needs milliseconds > 0");
+            h->pump(h->ctx, ms);
+        } else if (!strcmp(cmd, "expect-seen-within")) {
+            char ref[32];
+            int ms;
+            if (sscanf(arg, "%31s %d", ref, &ms) != 2)
+                FAIL("expect-seen-within needs a number and milliseconds");
+            const desk_task *t = desk_find_task(h->state(h->ctx), NULL, ref);
+            if (!t)
+                FAIL("no task %s in the list", ref);
+            if (!t->assigned_ms)
+                FAIL("the task %s has no toegewezenOp", ref);
+            long long d = (long long)(t->seen_ms - t->assigned_ms);
+            printf("desk: task %s in the list %lld ms after its toegewezenOp\n", ref, d);
+            fflush(stdout);
+            if (d > ms)
+                FAIL("the task %s appeared %lld ms after its creation (more than %d)", ref, d, ms);
+            if (!t->fresh)
+                FAIL("the task %s is not highlighted", ref);
+        } else if (!strcmp(cmd, "expect")) {
+            char *what = arg, *val = arg;
+            while (*val && !isspace((unsigned char)*val))
+                val++;
+            if (*val)
+                *val++ = '\0';
+            val = trim(val);
+            const layout *L = desk_ui_layout(u);
+            const desk_state *s = h->state(h->ctx);
+            if (!strcmp(what, "screen")) {
+                const char *name = s->screen == DESK_CASE ? "case" : "list";
+                if (strcmp(name, val))
+                    FAIL("expected screen '%s', but it is '%s'", val, name);
+            } else if (!strcmp(what, "text")) {
+                if (!any_text(L, val))
+                    FAIL("expected text '%s' on screen", val);
+            } else if (!strcmp(what, "no-text")) {
+                if (any_text(L, val))
+                    FAIL("text '%s' should not be on screen", val);
+            } else if (!strcmp(what, "control")) {
+                if (!desk_ui_find(u, val))
+                    FAIL("expected control '%s' on screen", val);
+            } else if (!strcmp(what, "no-control")) {
+                if (desk_ui_find(u, val))
+                    FAIL("control '%s' should not be on screen", val);
+            } else if (!strcmp(what, "chime")) {
+                if (h->chimes(h->ctx) == 0)
+                    FAIL("no chime");
+            } else {
+                FAIL("unknown expectation '%s'", what);
+            }
+        } else if (!strcmp(cmd, "screenshot")) {
+            if (!*arg || strchr(arg, '/'))
+                FAIL("screenshot needs a file name (no folders)");
+            h->pump(h->ctx, 0);
+            char p[2048], e[256];
+            snprintf(p, sizeof p, "%s/%s", shot_dir ? shot_dir : ".", arg);
+            if (!desk_ui_screenshot(u, p, e, sizeof e))
+                FAIL("%s", e);
+            h->logshot(h->ctx, arg);
+        } else {
+            FAIL("unknown command '%s'", cmd);
+        }
+        h->pump(h->ctx, 0);
+    }
+out:
+#undef FAIL
+#undef WAIT_UNTIL
+    fclose(f);
+    return rc;
+}
