@@ -13,10 +13,11 @@ cd "$here"
 RUN_PACKAGES=(build-essential cmake pkg-config gettext
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-noto-core libfribidi-dev
   libyaml-dev libinih-dev libqrencode-dev libsqlite3-dev libssl-dev libjansson-dev
-  libcurl4-openssl-dev libespeak-ng-dev espeak-ng-data libnfc-dev)
+  libcurl4-openssl-dev libespeak-ng-dev espeak-ng-data libnfc-dev
+  libmicrohttpd-dev libgnutls28-dev)
 # Tests: unit tests, a display for the real window, fuzzing, benchmarks.
 TEST_PACKAGES=(libcmocka-dev xvfb xauth clang libclang-rt-14-dev valgrind zbar-tools
-  libmicrohttpd-dev libgnutls28-dev python3-jsonschema python3-yaml openssl)
+  python3-jsonschema python3-yaml openssl)
 
 # fuzz TARGET CORPUS_DIR SECONDS MAX_LEN: a brief libFuzzer run; stops the script on a finding.
 fuzz() {
@@ -62,7 +63,42 @@ run)
     echo "or on a console with a kiosk compositor, e.g.: cage -- build/loket" >&2
     exit 1
   fi
-  exec build/loket --windowed "$@"
+  # The whole loop on one machine (README: "The two commands"): the reference case service on
+  # localhost (certificates and tokens made on first run), the desk console in a window of its
+  # own, and the kiosk. Local stores only, all under loket-data/.
+  demo="$here/loket-data/demo"
+  svc="$demo/casesvc"
+  mkdir -p "$demo"
+  build/app/casesvc/loket-casesvc init-site --data-dir "$svc" \
+    --site "Informatiepunt Digitale Overheid" --kiosk zuil-1 --desk balie-1 >"$demo/site.txt"
+  team=$(awk '$1 == "actor" { print $2; exit }' "$demo/site.txt")
+  rm -f "$demo/port"
+  build/app/casesvc/loket-casesvc serve --data-dir "$svc" --port 0 --ready "$demo/port" \
+    --openapi assets/casesvc/openapi.yaml 2>>"$demo/casesvc.log" &
+  svc_pid=$!
+  desk_pid=
+  trap 'kill $svc_pid $desk_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do [ -s "$demo/port" ] && break; sleep 0.1; done
+  if [ ! -s "$demo/port" ]; then
+    echo "The case service did not start; see $demo/casesvc.log" >&2
+    exit 1
+  fi
+  port=$(cat "$demo/port")
+  printf '%s\n' "[uplink]" "url = https://localhost:$port/klantinteracties/api/v1" \
+    "ca = $svc/certs/ca.pem" "cert = $svc/certs/client-zuil-1.pem" \
+    "key = $svc/certs/client-zuil-1.key" "token_file = $svc/token-zuil-1" "" \
+    "[handoff]" "backend = casesvc" "team = $team" "place = zuil 1 (de demo)" >"$demo/loket.ini"
+  printf '%s\n' "[desk]" "url = https://localhost:$port/klantinteracties/api/v1" \
+    "ca = $svc/certs/ca.pem" "cert = $svc/certs/client-balie-1.pem" \
+    "key = $svc/certs/client-balie-1.key" "token_file = $svc/token-balie-1" \
+    "team_actor = $team" >"$demo/desk.ini"
+  # the simulated staff badge (F10 on the kiosk) gets the PIN 1234 for the demo
+  [ -e loket-data/staff-pins ] || echo 1234 | build/loket --staff-pin sim >/dev/null
+  build/app/desk/loket-desk --config "$demo/desk.ini" 2>>"$demo/desk.log" &
+  desk_pid=$!
+  echo "Case service: https://localhost:$port (log: $demo/casesvc.log); desk console: the second window."
+  echo "Kiosk keys for the simulated reader: F9 ID card (CAN 123456), F10 staff badge (PIN 1234), F11 library pass."
+  build/loket --windowed --config "$demo/loket.ini" "$@"
   ;;
 test)
   need_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
@@ -72,7 +108,8 @@ test)
   # 2. the fuzz targets with libFuzzer, briefly (long runs: see README, "Fuzzing")
   CC=clang cmake -S . -B build-fuzz -DLOKET_FUZZ=ON -DLOKET_TESTS=OFF -DLOKET_BENCH=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build build-fuzz -j "$jobs" --target fuzz_content fuzz_uplink_answer fuzz_speak fuzz_sm_response fuzz_lds >/dev/null
+  cmake --build build-fuzz -j "$jobs" --target fuzz_content fuzz_uplink_answer fuzz_speak fuzz_sm_response fuzz_lds \
+    fuzz_masterlist fuzz_casesvc_request >/dev/null
   # the content parser (editors' bytes); the real content as seeds: first byte 0 = an event
   # file, 1 = the organisations file
   corpus=$(mktemp -d)
@@ -87,6 +124,10 @@ test)
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus-answer/* "$corpus"/
   fuzz fuzz_uplink_answer "$corpus" "${LOKET_FUZZ_ANSWER_SECONDS:-10}" 8192
+  # request bodies and queries sent to the reference case service (loket-casesvc)
+  corpus=$(mktemp -d)
+  cp tests/casesvc/corpus/* "$corpus"/
+  fuzz fuzz_casesvc_request "$corpus" "${LOKET_FUZZ_CASESVC_SECONDS:-10}" 8192
   # what the voice is given (content texts and translations)
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus-speak/* "$corpus"/
@@ -98,6 +139,10 @@ test)
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus-lds/* "$corpus"/
   fuzz fuzz_lds "$corpus" "${LOKET_FUZZ_CARD_SECONDS:-10}" 16384
+  # a CSCA master list file (.ml) in the CSCA directory
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus-masterlist/* "$corpus"/
+  fuzz fuzz_masterlist "$corpus" "${LOKET_FUZZ_CARD_SECONDS:-10}" 16384
   # 3. the benchmark, briefly, on an optimised build without sanitizers (valgrind cannot run
   #    sanitized programs); it must run and print its figures. Full run: README, "Benchmarks".
   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOKET_TESTS=OFF -DLOKET_BENCH=ON >/dev/null
@@ -116,6 +161,11 @@ test)
   echo "slip benchmark (smoke, 3 rounds):"
   if ! build/tests/bench/bench_slip assets/content assets/icons build/locale 3 | sed 's/^/  /'; then
     echo "the slip benchmark failed" >&2
+    exit 1
+  fi
+  echo "case service benchmark (smoke, 400 requests each over 4 connections):"
+  if ! build/tests/bench/bench_casesvc build/app/casesvc/loket-casesvc 400 4 | sed 's/^/  /'; then
+    echo "the case service benchmark failed" >&2
     exit 1
   fi
   # 4. unit, UI and integration tests (CTest)

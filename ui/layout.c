@@ -296,8 +296,9 @@ int layout_top_layer(const layout *L)
 
 const char *help_label(const layout *L)
 {
-    return L->s->data.handoff == HANDOFF_SENT ? tr(L->lang, "Er komt een medewerker")
-                                              : tr(L->lang, "Hulp van een medewerker");
+    return L->s->data.handoff == HANDOFF_SENT && !L->s->data.handoff_callback
+               ? tr(L->lang, "Er komt een medewerker")
+               : tr(L->lang, "Hulp van een medewerker");
 }
 
 SDL_Rect chrome_build(layout *L, bool back)

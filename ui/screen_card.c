@@ -46,6 +46,17 @@ void screen_card_can(layout *L)
     if (complete)
         column_button(L, a, y, "card-can-done", tr(lang, "Verder"), "forward", BTN_PRIMARY,
                       (action){.kind = ACT_CAN_DONE});
+    else /* a passport, or an older card: the details printed by the photo instead */
+        column_button(L, a, y, "card-mrz",
+                      tr(lang, "Geen 6 cijfers op uw kaart? Vul de gegevens van uw paspoort in"),
+                      "forward", BTN_SECONDARY, (action){.kind = ACT_CARD_MRZ});
+}
+
+/* "Type my name myself": the way on when a card does not give it. */
+static int name_button(layout *L, SDL_Rect a, int y, button_style st)
+{
+    return column_button(L, a, y, "name-start", tr(L->lang, "Typ mijn naam zelf"), "forward", st,
+                         (action){.kind = ACT_NAME_START});
 }
 
 void screen_card_reading(layout *L)
@@ -69,10 +80,11 @@ void screen_card_reading(layout *L)
     case CARD_ERROR_UNREADABLE:
         y += column_text(L, a, y, th->px_title, true, tr(lang, "Dit lukt niet")) + th->gap;
         y += column_text(L, a, y, th->px_body, false,
-                         tr(lang, "Deze kaart kunnen we niet lezen. U kunt verder zonder; een "
-                                  "medewerker kan u helpen.")) +
+                         tr(lang, "Deze kaart kunnen we niet lezen. U kunt uw naam zelf typen, of "
+                                  "verder zonder naam. Een medewerker kan u ook helpen.")) +
              2 * th->gap;
-        skip_button(L, a, y, BTN_PRIMARY);
+        y += name_button(L, a, y, BTN_PRIMARY);
+        skip_button(L, a, y, BTN_SECONDARY);
         break;
     default:
         y += column_text(L, a, y, th->px_title, true, tr(lang, "Houd uw kaart stil op de lezer")) +
@@ -149,6 +161,7 @@ void screen_card_confirm(layout *L)
                                 "naam niet in. U kunt verder zonder; een medewerker kan u "
                                 "helpen.")) +
              2 * th->gap;
-        skip_button(L, a, y, BTN_PRIMARY);
+        y += name_button(L, a, y, BTN_PRIMARY);
+        skip_button(L, a, y, BTN_SECONDARY);
     }
 }

@@ -252,9 +252,36 @@ void screen_summary(layout *L)
         L->flags = 0;
         explicit_bzero(name, sizeof name);
         explicit_bzero(born, sizeof born);
+    } else if (s->data.name_used) {
+        /* typed by the citizen: shown as such, nobody checked it */
+        L->flags = WF_PERSONAL; /* read only through a headset */
+        y += column_text(L, a, y, th->px_body, false,
+                         layout_printf(L, "%s %s %s %s", tr(lang, "Naam:"), s->data.name_given,
+                                       s->data.name_surname, tr(lang, "(zelf ingetypt)"))) +
+             th->gap / 2;
+        L->flags = 0;
+        y += column_button(L, a, y, "name-change", tr(lang, "Naam veranderen"), "back",
+                           BTN_SECONDARY, (action){.kind = ACT_NAME_START, .arg = 1});
     } else {
-        y += column_button(L, a, y, "card-start", tr(lang, "Vul mijn naam in met mijn ID-kaart"),
-                           "forward", BTN_SECONDARY, (action){.kind = ACT_CARD_START});
+        /* my name from my ID card, or typed myself: side by side where both fit on a line (a
+         * wide screen), else one under the other */
+        const char *by_card = tr(lang, "Vul mijn naam in met mijn ID-kaart");
+        const char *by_hand = tr(lang, "Typ mijn naam zelf");
+        action card = {.kind = ACT_CARD_START}, typed = {.kind = ACT_NAME_START};
+        SDL_Rect left = a, right = a;
+        left.w = (a.w - th->gap) / 2;
+        right.x = a.x + left.w + th->gap;
+        right.w = a.w - left.w - th->gap;
+        int tw = left.w - 2 * th->pad - th->btn_h;
+        int line = layout_text_height(L, tw, th->px_body, true, "A");
+        if (layout_text_height(L, tw, th->px_body, true, by_card) <= line &&
+            layout_text_height(L, tw, th->px_body, true, by_hand) <= line) {
+            column_button(L, left, y, "card-start", by_card, "forward", BTN_SECONDARY, card);
+            y += column_button(L, right, y, "name-start", by_hand, "forward", BTN_SECONDARY, typed);
+        } else {
+            y += column_button(L, a, y, "card-start", by_card, "forward", BTN_SECONDARY, card);
+            y += column_button(L, a, y, "name-start", by_hand, "forward", BTN_SECONDARY, typed);
+        }
     }
     if (s->data.j.reference[0]) {
         char grouped[24];

@@ -123,14 +123,22 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
             }
         } else if (!strcmp(cmd, "card")) {
             card_kind kind;
-            if (!strcmp(arg, "present id-document"))
+            bool old = !strcmp(arg, "present old-document"); /* BAC only: the MRZ details */
+            if (!strcmp(arg, "present id-document") || old)
                 kind = CARD_ID_DOCUMENT;
             else if (!strcmp(arg, "present other"))
                 kind = CARD_OTHER;
+            else if (!strcmp(arg, "present staff")) /* the simulated staff badge */
+                kind = CARD_STAFF;
+            else if (!strcmp(arg, "present library-pass"))
+                kind = CARD_LIBRARY_PASS;
             else if (!strcmp(arg, "remove"))
                 kind = CARD_NONE;
             else
-                FAIL("card wants 'present id-document', 'present other' or 'remove'");
+                FAIL("card wants 'present id-document', 'present old-document', 'present other', "
+                     "'present staff', 'present library-pass' or 'remove'");
+            if (old && (!h->card_bac_only || !h->card_bac_only(h->ctx, true)))
+                FAIL("no simulated card reader in this configuration");
             if (!h->card(h->ctx, kind))
                 FAIL("no simulated card reader in this configuration");
         } else if (!strcmp(cmd, "redraw")) {
@@ -201,9 +209,15 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
         } else if (!strcmp(cmd, "wait") && !strcmp(arg, "card")) {
             if (!h->wait_card || !h->wait_card(h->ctx))
                 FAIL("no ID card on the reader within 5 s");
+        } else if (!strcmp(cmd, "wait") && !strcmp(arg, "pin")) {
+            if (!h->wait_pin || !h->wait_pin(h->ctx))
+                FAIL("the staff PIN was not checked within 10 s");
+        } else if (!strcmp(cmd, "wait") && !strcmp(arg, "handoff")) {
+            if (!h->wait_handoff || !h->wait_handoff(h->ctx))
+                FAIL("the hand-off did not reach the desk within 20 s");
         } else if (!strcmp(cmd, "wait")) {
             if (strcmp(arg, "delivered") || !h->wait_delivered)
-                FAIL("wait knows 'delivered' and 'card'");
+                FAIL("wait knows 'delivered', 'card', 'handoff' and 'pin'");
             if (!h->wait_delivered(h->ctx))
                 FAIL("the outbox was not delivered within 20 s");
         } else {

@@ -41,6 +41,8 @@ typedef struct {
     void (*key)(void *ctx, SDL_Keycode key);
     void (*advance)(void *ctx, uint64_t ms);
     bool (*card)(void *ctx, card_kind kind); /* CARD_NONE: removed; false: no simulated reader */
+    /* the simulated ID document is an older one that knows only BAC (true), or a current card */
+    bool (*card_bac_only)(void *ctx, bool bac_only);
     bool (*fault)(void *ctx, const char *what, bool on);
     void (*frame)(void *ctx);                     /* render if changed, log */
     void (*logframe)(void *ctx);                  /* log the frame just drawn */
@@ -48,6 +50,8 @@ typedef struct {
     const session *(*state)(void *ctx);
     bool (*wait_delivered)(void *ctx);     /* false: not within the time, or no uplink */
     bool (*wait_card)(void *ctx);          /* false: no ID card reported within 5 s */
+    bool (*wait_handoff)(void *ctx); /* false: the hand-off did not reach the desk in 20 s */
+    bool (*wait_pin)(void *ctx);     /* false: the staff PIN was not checked within 10 s */
     const char *(*last_speech)(void *ctx); /* NULL: no speech */
     bool (*speaking)(void *ctx);
 } script_host;

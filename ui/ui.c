@@ -190,6 +190,27 @@ static void lay_out(layout *L, const session *s)
     case SCREEN_CARD_CONFIRM:
         screen_card_confirm(L);
         break;
+    case SCREEN_CARD_MRZ_NUMBER:
+        screen_card_mrz_number(L);
+        break;
+    case SCREEN_CARD_MRZ_BIRTH:
+        screen_card_mrz_birth(L);
+        break;
+    case SCREEN_CARD_MRZ_EXPIRY:
+        screen_card_mrz_expiry(L);
+        break;
+    case SCREEN_NAME_GIVEN:
+        screen_name_given(L);
+        break;
+    case SCREEN_NAME_SURNAME:
+        screen_name_surname(L);
+        break;
+    case SCREEN_STAFF_PIN:
+        screen_staff_pin(L);
+        break;
+    case SCREEN_STAFF_VIEW:
+        screen_staff_view(L);
+        break;
     default:
         screen_out_of_order(L);
         break;

@@ -15,6 +15,10 @@ static const char *const screen_names[SCREEN_COUNT] = {
     [SCREEN_SUMMARY] = "summary",           [SCREEN_EMAIL] = "email",
     [SCREEN_CARD_CAN] = "card_can",         [SCREEN_CARD_READING] = "card_reading",
     [SCREEN_CARD_CONFIRM] = "card_confirm",
+    [SCREEN_CARD_MRZ_NUMBER] = "card_mrz_number", [SCREEN_CARD_MRZ_BIRTH] = "card_mrz_birth",
+    [SCREEN_CARD_MRZ_EXPIRY] = "card_mrz_expiry", [SCREEN_NAME_GIVEN] = "name_given",
+    [SCREEN_NAME_SURNAME] = "name_surname", [SCREEN_STAFF_PIN] = "staff_pin",
+    [SCREEN_STAFF_VIEW] = "staff_view",
 };
 
 const char *screen_name(screen_id s)
@@ -173,7 +177,9 @@ static journey snapshot(const session *s)
     journey j = s->data.j;
     j.today = s->today;
     j.handoff_asked = s->data.handoff == HANDOFF_SENDING || s->data.handoff == HANDOFF_SENT;
+    j.handoff_callback = j.handoff_asked && s->data.handoff_callback;
     j.screen = s->screen;
+    j.question = s->screen == SCREEN_QUESTION ? s->data.question : -1;
     return j;
 }
 
@@ -241,10 +247,16 @@ static void push_intake(session *s, effects *out)
     if (contact == SESSION_CONTACT_EMAIL)
         memcpy(fx.email, s->data.email, sizeof fx.email);
     if (s->data.card_used && s->data.card.pa == CARD_PA_VERIFIED) {
-        memcpy(fx.given, s->data.card.given, sizeof fx.given);
-        memcpy(fx.surname, s->data.card.surname, sizeof fx.surname);
+        snprintf(fx.given, sizeof fx.given, "%s", s->data.card.given);
+        snprintf(fx.surname, sizeof fx.surname, "%s", s->data.card.surname);
+    } else if (s->data.name_used) {
+        /* typed by the citizen: the intake says so (naambron), nobody checked it */
+        snprintf(fx.given, sizeof fx.given, "%s", s->data.name_given);
+        snprintf(fx.surname, sizeof fx.surname, "%s", s->data.name_surname);
+        fx.name_typed = true;
     }
     push(out, fx);
+    explicit_bzero(&fx, sizeof fx);
 }
 
 /* Everything the card screens hold: the CAN, what the card said, a pending read, an error. */
@@ -258,6 +270,161 @@ static void card_wipe(session *s)
     s->data.card_request = 0;
     s->data.card_read = false;
     s->data.card_used = false;
+    s->data.card_mrz = false;
+    explicit_bzero(s->data.mrz_number, sizeof s->data.mrz_number);
+    explicit_bzero(s->data.mrz_birth, sizeof s->data.mrz_birth);
+    explicit_bzero(s->data.mrz_expiry, sizeof s->data.mrz_expiry);
+}
+
+/* The name the citizen typed. */
+static void name_wipe(session *s)
+{
+    explicit_bzero(s->data.name_given, sizeof s->data.name_given);
+    explicit_bzero(s->data.name_surname, sizeof s->data.name_surname);
+    s->data.name_used = false;
+    s->data.name_shift = false;
+}
+
+/* DDMMYYYY typed -> a date ({0,0,0} when not 8 digits or not a day that exists). */
+static civil_date typed_date(const char *t)
+{
+    civil_date d = {0, 0, 0};
+    if (strlen(t) != SESSION_DATE_DIGITS)
+        return d;
+    for (int i = 0; i < SESSION_DATE_DIGITS; i++)
+        if (t[i] < '0' || t[i] > '9')
+            return d;
+    civil_date r = {(t[4] - '0') * 1000 + (t[5] - '0') * 100 + (t[6] - '0') * 10 + (t[7] - '0'),
+                    (t[2] - '0') * 10 + (t[3] - '0'), (t[0] - '0') * 10 + (t[1] - '0')};
+    return date_valid(r) ? r : d;
+}
+
+static bool docnr_valid(const char *n)
+{
+    size_t len = strlen(n);
+    if (len < 6 || len > SESSION_DOCNR_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!((n[i] >= 'A' && n[i] <= 'Z') || (n[i] >= '0' && n[i] <= '9')))
+            return false;
+    return true;
+}
+
+bool session_mrz_complete(const session *s)
+{
+    switch (s->screen) {
+    case SCREEN_CARD_MRZ_NUMBER:
+        return docnr_valid(s->data.mrz_number);
+    case SCREEN_CARD_MRZ_BIRTH: {
+        civil_date d = typed_date(s->data.mrz_birth);
+        return d.y >= 1900 && date_cmp(d, s->today) <= 0;
+    }
+    case SCREEN_CARD_MRZ_EXPIRY: {
+        civil_date d = typed_date(s->data.mrz_expiry);
+        return d.y >= 2000 && d.y <= 2099; /* the MRZ has two digits; an expired one is fine */
+    }
+    default:
+        return false;
+    }
+}
+
+/* The name field on screen (NULL elsewhere). */
+static char *name_field(session *s)
+{
+    return s->screen == SCREEN_NAME_GIVEN     ? s->data.name_given
+           : s->screen == SCREEN_NAME_SURNAME ? s->data.name_surname
+                                              : NULL;
+}
+
+bool session_name_complete(const session *s)
+{
+    const char *t = name_field((session *)s);
+    if (!t)
+        return false;
+    for (; *t; t++)
+        if (*t != ' ' && *t != '-' && *t != '\'')
+            return true;
+    return false;
+}
+
+/* The letters the name keyboard has besides a-z (lower case; each has a capital). */
+static bool name_letter(int cp)
+{
+    static const int extra[] = {0xE9, 0xEB, 0xE8, 0xE1, 0xE4, 0xEF,  0xF6,  0xFC,  0xE7,  0xF1,
+                                0xEA, 0xF3, 0xFA, 0xED, 0xE0, 0x15F, 0x11F, 0x142, 0x17C, 0x107};
+    if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
+        return true;
+    for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
+        if (cp == extra[i] || cp == extra[i] - (extra[i] < 0x100 ? 0x20 : 1))
+            return true;
+    return false;
+}
+
+/* A capital of a keyboard letter (a-z, Latin-1 and the few Latin Extended-A letters). */
+static int name_upper(int cp)
+{
+    if (cp >= 'a' && cp <= 'z')
+        return cp - 'a' + 'A';
+    if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7)
+        return cp - 0x20;
+    if (cp >= 0x100 && cp < 0x180 && (cp & 1))
+        return cp - 1;
+    return cp;
+}
+
+/* Appends one character (a code point) to a typed name as UTF-8, when it fits. */
+static void name_append(session *s, char *t, int cp)
+{
+    size_t n = strlen(t);
+    bool sep = cp == ' ' || cp == '-' || cp == '\'';
+    if (sep) {
+        /* not the same twice in a row; only an apostrophe first ('t Hart) */
+        if ((n == 0 && cp != '\'') || (n > 0 && t[n - 1] == cp))
+            return;
+    } else if (!name_letter(cp)) {
+        return;
+    }
+    if (!sep && s->data.name_shift)
+        cp = name_upper(cp);
+    char u[3];
+    size_t len = 0;
+    if (cp < 0x80) {
+        u[len++] = (char)cp;
+    } else {
+        u[len++] = (char)(0xC0 | (cp >> 6));
+        u[len++] = (char)(0x80 | (cp & 0x3F));
+    }
+    if (n + len > SESSION_NAME_MAX)
+        return;
+    memcpy(t + n, u, len);
+    t[n + len] = '\0';
+    /* a capital after a space or hyphen in the given names, else small letters */
+    s->data.name_shift = s->screen == SCREEN_NAME_GIVEN && (cp == ' ' || cp == '-');
+}
+
+/* Starts the read with the CAN, or with the passport's details. */
+static void card_start_read(session *s, effects *out)
+{
+    s->data.card_request = s->next_request++;
+    s->data.card_reading = true;
+    s->data.card_error = CARD_ERROR_NONE;
+    s->data.card_tries = 0;
+    s->data.card_step = 0;
+    effect fx = {.kind = EFFECT_CARD_READ, .request = s->data.card_request};
+    if (s->data.card_mrz) {
+        /* DDMMYYYY as typed -> YYMMDD as in the MRZ */
+        static const int order[6] = {6, 7, 2, 3, 0, 1};
+        memcpy(fx.mrz_number, s->data.mrz_number, sizeof fx.mrz_number);
+        for (int i = 0; i < 6; i++) {
+            fx.mrz_birth[i] = s->data.mrz_birth[order[i]];
+            fx.mrz_expiry[i] = s->data.mrz_expiry[order[i]];
+        }
+    } else {
+        memcpy(fx.can, s->data.can, sizeof fx.can);
+    }
+    push(out, fx);
+    explicit_bzero(&fx, sizeof fx);
+    s->screen = SCREEN_CARD_READING;
 }
 
 /* Only A-Z and spaces (the MRZ's letters), single spaces, none at the ends. */
@@ -285,7 +452,23 @@ static void card_result(session *s, const action *a)
         return; /* not the read asked for, or the citizen went elsewhere */
     s->data.card_reading = false;
     card_read_result r =
-        a->value <= CARD_READ_UNREADABLE ? (card_read_result)a->value : CARD_READ_UNREADABLE;
+        a->value <= CARD_READ_NEEDS_MRZ ? (card_read_result)a->value : CARD_READ_UNREADABLE;
+    if (r == CARD_READ_NEEDS_MRZ) {
+        /* an older document: the passport's details instead of the CAN, with why */
+        explicit_bzero(s->data.can, sizeof s->data.can);
+        if (s->data.card_mrz) {
+            /* asked for what it already had: unreadable, and the details go */
+            s->data.card_mrz = false;
+            explicit_bzero(s->data.mrz_number, sizeof s->data.mrz_number);
+            explicit_bzero(s->data.mrz_birth, sizeof s->data.mrz_birth);
+            explicit_bzero(s->data.mrz_expiry, sizeof s->data.mrz_expiry);
+            s->data.card_error = CARD_ERROR_UNREADABLE;
+            return;
+        }
+        s->data.card_error = CARD_ERROR_NEEDS_MRZ;
+        s->screen = SCREEN_CARD_MRZ_NUMBER;
+        return;
+    }
     if (r == CARD_READ_WRONG_CAN && a->tries == 0)
         r = CARD_READ_BLOCKED; /* no tries left (a negative count: the chip did not say) */
     if (r == CARD_READ_GONE) {
@@ -294,6 +477,18 @@ static void card_result(session *s, const action *a)
         return;
     }
     explicit_bzero(s->data.can, sizeof s->data.can); /* no retry with these digits */
+    if (r == CARD_READ_WRONG_CAN && s->data.card_mrz && a->tries != 0) {
+        /* the passport's details do not open it: the citizen checks them (kept for that) */
+        s->data.card_error = CARD_ERROR_WRONG_MRZ;
+        s->data.card_tries = a->tries < 0 ? -1 : a->tries;
+        s->screen = SCREEN_CARD_MRZ_NUMBER;
+        return;
+    }
+    /* no retry with the passport's details either */
+    s->data.card_mrz = false;
+    explicit_bzero(s->data.mrz_number, sizeof s->data.mrz_number);
+    explicit_bzero(s->data.mrz_birth, sizeof s->data.mrz_birth);
+    explicit_bzero(s->data.mrz_expiry, sizeof s->data.mrz_expiry);
     if (r == CARD_READ_OK && a->card) {
         card_identity c = {.birth = a->card->birth};
         card_clean(c.given, sizeof c.given, a->card->given, sizeof a->card->given);
@@ -379,6 +574,14 @@ void card_display_name(const card_identity *c, char *buf, size_t cap)
 static void go_back(session *s, effects *out)
 {
     switch (s->screen) {
+    case SCREEN_STAFF_PIN:
+    case SCREEN_STAFF_VIEW:
+        /* the employee is done looking: back to the citizen's screen */
+        explicit_bzero(s->data.staff_pin, sizeof s->data.staff_pin);
+        s->data.staff_checking = false;
+        s->data.staff_error = STAFF_ERROR_NONE;
+        s->screen = s->data.staff_return;
+        break;
     case SCREEN_EVENTS:
         end_session(s, END_ABANDONED, SCREEN_WELCOME, out);
         break;
@@ -403,6 +606,14 @@ static void go_back(session *s, effects *out)
         s->screen = SCREEN_CONSENT;
         break;
     case SCREEN_PHONE:
+        if (s->data.callback_entry) { /* no call-back after all: back to the message */
+            s->data.callback_entry = false;
+            s->screen = s->data.callback_return;
+            s->data.handoff_shown = true;
+            break;
+        }
+        s->screen = SCREEN_CONTACT;
+        break;
     case SCREEN_EMAIL:
         s->screen = SCREEN_CONTACT;
         break;
@@ -411,11 +622,34 @@ static void go_back(session *s, effects *out)
                     : s->data.contact == SESSION_CONTACT_EMAIL  ? SCREEN_EMAIL
                                                                 : SCREEN_CONTACT;
         break;
+    case SCREEN_CARD_MRZ_EXPIRY:
+        s->screen = SCREEN_CARD_MRZ_BIRTH;
+        break;
+    case SCREEN_CARD_MRZ_BIRTH:
+        s->screen = SCREEN_CARD_MRZ_NUMBER;
+        break;
+    case SCREEN_CARD_MRZ_NUMBER:
+        /* back to the 6 digits: the passport's details are forgotten */
+        card_wipe(s);
+        s->screen = SCREEN_CARD_CAN;
+        break;
     case SCREEN_CARD_CAN:
     case SCREEN_CARD_READING:
     case SCREEN_CARD_CONFIRM:
         /* back to the summary: the CAN and what the card said are forgotten */
         card_wipe(s);
+        s->screen = SCREEN_SUMMARY;
+        break;
+    case SCREEN_NAME_SURNAME:
+        s->screen = SCREEN_NAME_GIVEN;
+        s->data.name_shift = s->data.name_given[0] == '\0';
+        break;
+    case SCREEN_NAME_GIVEN:
+        /* changing a name typed before: it stays as it is now (if there is one); else it was
+         * not typed after all */
+        if (!s->data.name_used || !s->data.name_given[0] || !s->data.name_surname[0])
+            name_wipe(s);
+        s->data.name_shift = false;
         s->screen = SCREEN_SUMMARY;
         break;
     case SCREEN_GOODBYE:
@@ -428,7 +662,8 @@ static void go_back(session *s, effects *out)
 
 static bool is_user_action(action_kind k)
 {
-    return k != ACT_TICK && k != ACT_HANDOFF_RESULT && k != ACT_PRINT_RESULT &&
+    return k != ACT_TICK && k != ACT_HANDOFF_RESULT && k != ACT_HANDOFF_STORED &&
+           k != ACT_DUTY && k != ACT_STAFF_PIN_RESULT && k != ACT_PRINT_RESULT &&
            k != ACT_REFERENCE && k != ACT_INTAKE_RESULT && k != ACT_CARD_RESULT &&
            k != ACT_CARD_PROGRESS;
 }
@@ -504,10 +739,15 @@ void session_apply(session *s, const action *a, effects *out)
             lang_id lang = s->data.j.lang;
             handoff_status h = s->data.handoff;
             uint32_t hr = s->data.handoff_request;
+            bool hc = s->data.handoff_callback;
+            char hn[sizeof s->data.handoff_number];
+            memcpy(hn, s->data.handoff_number, sizeof hn);
             data_reset(s);
             s->data.j.lang = lang;
             s->data.handoff = h;
             s->data.handoff_request = hr;
+            s->data.handoff_callback = hc;
+            memcpy(s->data.handoff_number, hn, sizeof hn);
             s->data.j.event = a->arg;
             e = session_event(s);
             enter_question(s, flow_next_question(e, s->data.j.answers, 0));
@@ -571,16 +811,24 @@ void session_apply(session *s, const action *a, effects *out)
         if (s->screen == SCREEN_OVERVIEW)
             s->screen = SCREEN_NEXT_STEP;
         break;
-    case ACT_PRINT:
-        if ((s->screen == SCREEN_NEXT_STEP || s->screen == SCREEN_OVERVIEW) && e &&
-            s->data.print != PRINT_BUSY && s->data.print != PRINT_UNAVAILABLE) {
+    case ACT_PRINT: {
+        /* the overview's slip; or, once a call-back is asked for, a slip with its number */
+        bool callback_slip = s->data.handoff_shown && s->data.handoff == HANDOFF_SENT &&
+                             s->data.handoff_callback && s->data.handoff_number[0];
+        if (((s->screen == SCREEN_NEXT_STEP || s->screen == SCREEN_OVERVIEW) && e) ||
+            callback_slip) {
+            if (s->data.print == PRINT_BUSY || s->data.print == PRINT_UNAVAILABLE)
+                break;
             s->data.print = PRINT_BUSY;
             s->data.print_request = s->next_request++;
             effect fx = {
                 .kind = EFFECT_PRINT, .request = s->data.print_request, .journey = snapshot(s)};
+            if (callback_slip && !fx.journey.reference[0])
+                memcpy(fx.journey.reference, s->data.handoff_number, sizeof fx.journey.reference);
             push(out, fx);
         }
         break;
+    }
     case ACT_DONE:
         if (has_citizen(s) && s->screen != SCREEN_GOODBYE) {
             /* everything is wiped, but goodbye is said in the citizen's language; the welcome
@@ -599,12 +847,18 @@ void session_apply(session *s, const action *a, effects *out)
             end_session(s, END_DONE, SCREEN_WELCOME, out);
         break;
     case ACT_HANDOFF:
-        if (s->data.handoff != HANDOFF_SENDING) {
+        /* Out of hours nobody can come: the message offers a call-back instead. A request
+         * already on its way or answered is shown again, not made twice. */
+        if (s->data.handoff != HANDOFF_SENDING && s->data.handoff != HANDOFF_SENT &&
+            !s->off_duty) {
             s->data.handoff = HANDOFF_SENDING;
             s->data.handoff_request = s->next_request++;
+            s->data.handoff_callback = false;
+            explicit_bzero(s->data.handoff_number, sizeof s->data.handoff_number);
             push(out, (effect){.kind = EFFECT_HANDOFF,
                                .request = s->data.handoff_request,
-                               .journey = snapshot(s)});
+                               .journey = snapshot(s),
+                               .consent = s->data.consent & session_overview_orgs(s)});
             /* A citizen who has ticked who may get the story and then asks for help does not
              * lose it: the intake so far goes to the outbox too. Without a tick nothing goes
              * to the case register; the employee on site hears it from the hand-off. */
@@ -621,6 +875,40 @@ void session_apply(session *s, const action *a, effects *out)
         break;
     case ACT_HANDOFF_CLOSE:
         s->data.handoff_shown = false;
+        if (s->data.handoff == HANDOFF_FAILED)
+            s->data.handoff = HANDOFF_NONE; /* the button asks again next time */
+        break;
+    case ACT_HANDOFF_STORED:
+        if (s->data.handoff == HANDOFF_SENDING && (uint32_t)a->arg == s->data.handoff_request &&
+            a->value > 0 && a->value < 10000000000ull)
+            snprintf(s->data.handoff_number, sizeof s->data.handoff_number, "%010llu",
+                     (unsigned long long)a->value);
+        break;
+    case ACT_HANDOFF_CANCEL:
+        if ((s->data.handoff == HANDOFF_SENDING || s->data.handoff == HANDOFF_SENT) &&
+            !s->data.handoff_callback) {
+            if (s->data.handoff_number[0]) {
+                effect fx = {.kind = EFFECT_HANDOFF_CANCEL, .request = s->data.handoff_request};
+                memcpy(fx.number, s->data.handoff_number, sizeof fx.number);
+                push(out, fx);
+            }
+            s->data.handoff = HANDOFF_NONE;
+            explicit_bzero(s->data.handoff_number, sizeof s->data.handoff_number);
+            s->data.handoff_shown = false;
+        }
+        break;
+    case ACT_DUTY:
+        s->off_duty = a->arg == 0;
+        break;
+    case ACT_CALLBACK_START:
+        if (s->off_duty && s->data.handoff_shown && s->data.handoff != HANDOFF_SENDING &&
+            s->data.handoff != HANDOFF_SENT && s->screen != SCREEN_PHONE &&
+            s->screen != SCREEN_GOODBYE) {
+            s->data.callback_entry = true;
+            s->data.callback_return = s->screen;
+            s->data.handoff_shown = false;
+            s->screen = SCREEN_PHONE;
+        }
         break;
     case ACT_STILL_HERE:
         if (s->warning && (s->cfg.max_extensions == 0 || s->extensions < s->cfg.max_extensions)) {
@@ -629,16 +917,75 @@ void session_apply(session *s, const action *a, effects *out)
         }
         break;
     case ACT_CARD_PRESENT:
-        /* Somebody tapped a card: they are here. Reading it comes with the card reader's own
-         * screens; for now a tap counts as presence, also as "still here" under the warning. */
-        s->card = a->arg == CARD_ID_DOCUMENT ? CARD_ID_DOCUMENT : CARD_OTHER;
+        /* Somebody tapped a card: they are here (also "still here" under the warning). A
+         * staff badge during a citizen's session asks for its PIN, then shows the employee
+         * what the citizen told the kiosk. */
+        s->card = a->arg == CARD_ID_DOCUMENT || a->arg == CARD_STAFF ? (card_kind)a->arg
+                                                                     : CARD_OTHER;
         if (s->warning)
             s->warning = false;
+        if (s->card == CARD_STAFF && has_citizen(s) && s->screen != SCREEN_GOODBYE &&
+            s->screen != SCREEN_OUT_OF_ORDER && s->screen != SCREEN_STAFF_PIN &&
+            s->screen != SCREEN_STAFF_VIEW) {
+            s->data.staff_return = s->screen;
+            s->screen = SCREEN_STAFF_PIN;
+            s->data.staff_error = STAFF_ERROR_NONE;
+            explicit_bzero(s->data.staff_pin, sizeof s->data.staff_pin);
+            s->data.handoff_shown = false;
+            s->data.lang_menu = false;
+            s->access.menu = 0;
+        }
+        break;
+    case ACT_STAFF_PIN_DONE:
+        if (s->screen == SCREEN_STAFF_PIN && !s->data.staff_checking &&
+            strlen(s->data.staff_pin) >= SESSION_PIN_MIN &&
+            s->data.staff_error != STAFF_ERROR_LOCKED) {
+            effect fx = {.kind = EFFECT_STAFF_PIN, .request = s->next_request++};
+            memcpy(fx.pin, s->data.staff_pin, sizeof fx.pin);
+            s->data.staff_request = fx.request;
+            s->data.staff_checking = true;
+            explicit_bzero(s->data.staff_pin, sizeof s->data.staff_pin);
+            push(out, fx);
+            explicit_bzero(&fx, sizeof fx);
+        }
+        break;
+    case ACT_STAFF_PIN_RESULT:
+        if (s->screen == SCREEN_STAFF_PIN && s->data.staff_checking &&
+            (uint32_t)a->arg == s->data.staff_request) {
+            s->data.staff_checking = false;
+            if (a->ok) {
+                s->data.staff_error = STAFF_ERROR_NONE;
+                s->screen = SCREEN_STAFF_VIEW;
+            } else {
+                s->data.staff_error = a->tries > 0 ? STAFF_ERROR_WRONG : STAFF_ERROR_LOCKED;
+                s->data.staff_tries = a->tries;
+            }
+        }
+        break;
+    case ACT_STAFF_PICKUP:
+        if (s->screen == SCREEN_STAFF_VIEW &&
+            (s->data.handoff == HANDOFF_SENDING || s->data.handoff == HANDOFF_SENT ||
+             s->data.handoff == HANDOFF_FAILED) &&
+            !s->data.handoff_callback) {
+            if (s->data.handoff_number[0]) {
+                effect fx = {.kind = EFFECT_HANDOFF_CANCEL,
+                             .request = s->data.handoff_request,
+                             .picked_up = true};
+                memcpy(fx.number, s->data.handoff_number, sizeof fx.number);
+                push(out, fx);
+            }
+            s->data.handoff = HANDOFF_NONE;
+            s->data.handoff_picked = true;
+            explicit_bzero(s->data.handoff_number, sizeof s->data.handoff_number);
+        }
         break;
     case ACT_CARD_REMOVED:
         break; /* handled above */
     case ACT_HANDOFF_RESULT:
-        if (s->data.handoff == HANDOFF_SENDING && (uint32_t)a->arg == s->data.handoff_request)
+        /* a request that did not arrive at first stays queued: when it arrives after all,
+         * the screen says so */
+        if ((uint32_t)a->arg == s->data.handoff_request &&
+            (s->data.handoff == HANDOFF_SENDING || (s->data.handoff == HANDOFF_FAILED && a->ok)))
             s->data.handoff = a->ok ? HANDOFF_SENT : HANDOFF_FAILED;
         break;
     case ACT_PRINT_RESULT:
@@ -678,20 +1025,42 @@ void session_apply(session *s, const action *a, effects *out)
             size_t n = strlen(s->data.phone);
             if (n < SESSION_PHONE_MAX && (a->arg < 10 || n == 0))
                 s->data.phone[n] = a->arg == 10 ? '+' : (char)('0' + a->arg);
+        } else if (s->screen == SCREEN_STAFF_PIN && a->arg >= 0 && a->arg <= 9 &&
+                   !s->data.staff_checking) {
+            size_t n = strlen(s->data.staff_pin);
+            if (n < SESSION_PIN_MAX)
+                s->data.staff_pin[n] = (char)('0' + a->arg);
         } else if (s->screen == SCREEN_CARD_CAN && a->arg >= 0 && a->arg <= 9) {
             size_t n = strlen(s->data.can);
             if (n < SESSION_CAN_DIGITS)
                 s->data.can[n] = (char)('0' + a->arg);
+        } else if ((s->screen == SCREEN_CARD_MRZ_BIRTH || s->screen == SCREEN_CARD_MRZ_EXPIRY) &&
+                   a->arg >= 0 && a->arg <= 9) {
+            char *t = s->screen == SCREEN_CARD_MRZ_BIRTH ? s->data.mrz_birth : s->data.mrz_expiry;
+            size_t n = strlen(t);
+            if (n < SESSION_DATE_DIGITS)
+                t[n] = (char)('0' + a->arg);
         }
         break;
     case ACT_KEY_ERASE: {
-        char *t = s->screen == SCREEN_PHONE      ? s->data.phone
-                  : s->screen == SCREEN_EMAIL    ? s->data.email
-                  : s->screen == SCREEN_CARD_CAN ? s->data.can
-                                                 : NULL;
+        char *t = s->screen == SCREEN_PHONE             ? s->data.phone
+                  : s->screen == SCREEN_EMAIL           ? s->data.email
+                  : s->screen == SCREEN_CARD_CAN        ? s->data.can
+                  : s->screen == SCREEN_CARD_MRZ_NUMBER ? s->data.mrz_number
+                  : s->screen == SCREEN_CARD_MRZ_BIRTH  ? s->data.mrz_birth
+                  : s->screen == SCREEN_CARD_MRZ_EXPIRY ? s->data.mrz_expiry
+                  : s->screen == SCREEN_STAFF_PIN       ? s->data.staff_pin
+                                                        : name_field(s);
         size_t n = t ? strlen(t) : 0;
+        while (n > 0 && ((unsigned char)t[n - 1] & 0xC0) == 0x80)
+            t[--n] = '\0'; /* a letter of two bytes goes whole */
         if (n > 0)
             t[n - 1] = '\0';
+        if (name_field(s)) {
+            n = strlen(t);
+            s->data.name_shift =
+                n == 0 || (s->screen == SCREEN_NAME_GIVEN && (t[n - 1] == ' ' || t[n - 1] == '-'));
+        }
         break;
     }
     case ACT_KEY_CHAR:
@@ -704,6 +1073,14 @@ void session_apply(session *s, const action *a, effects *out)
             size_t n = strlen(s->data.email);
             if (n < SESSION_EMAIL_MAX)
                 s->data.email[n] = (char)a->arg;
+        } else if (s->screen == SCREEN_CARD_MRZ_NUMBER && a->arg > 0 && a->arg < 128) {
+            /* letters and digits as in the MRZ (capitals; the letter O is a zero there too) */
+            int ch = a->arg >= 'a' && a->arg <= 'z' ? a->arg - 'a' + 'A' : a->arg;
+            size_t n = strlen(s->data.mrz_number);
+            if (n < SESSION_DOCNR_MAX && ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
+                s->data.mrz_number[n] = (char)ch;
+        } else if (name_field(s)) {
+            name_append(s, name_field(s), a->arg);
         }
         break;
     case ACT_EMAIL_DONE:
@@ -711,8 +1088,25 @@ void session_apply(session *s, const action *a, effects *out)
             s->screen = SCREEN_SUMMARY;
         break;
     case ACT_PHONE_DONE:
-        if (s->screen == SCREEN_PHONE && session_phone_complete(s))
+        if (s->screen == SCREEN_PHONE && session_phone_complete(s) && s->data.callback_entry) {
+            /* the call-back request: back where the citizen was, with the message */
+            s->data.callback_entry = false;
+            s->screen = s->data.callback_return;
+            s->data.handoff = HANDOFF_SENDING;
+            s->data.handoff_request = s->next_request++;
+            s->data.handoff_callback = true;
+            s->data.handoff_shown = true;
+            explicit_bzero(s->data.handoff_number, sizeof s->data.handoff_number);
+            effect fx = {.kind = EFFECT_HANDOFF,
+                         .request = s->data.handoff_request,
+                         .journey = snapshot(s),
+                         .consent = s->data.consent & session_overview_orgs(s),
+                         .callback = true};
+            memcpy(fx.phone, s->data.phone, sizeof fx.phone);
+            push(out, fx);
+        } else if (s->screen == SCREEN_PHONE && session_phone_complete(s)) {
             s->screen = SCREEN_SUMMARY;
+        }
         break;
     case ACT_SEND_INTAKE:
         if (s->screen == SCREEN_SUMMARY) {
@@ -723,27 +1117,76 @@ void session_apply(session *s, const action *a, effects *out)
         }
         break;
     case ACT_CARD_START:
-        if (s->screen == SCREEN_SUMMARY && !s->data.card_used) {
+        if (s->screen == SCREEN_SUMMARY && !s->data.card_used && !s->data.name_used) {
             card_wipe(s);
             s->screen = SCREEN_CARD_CAN;
         }
         break;
     case ACT_CAN_DONE:
-        /* from the keypad with 6 digits, or "try again" after the card moved */
-        if (((s->screen == SCREEN_CARD_CAN) ||
-             (s->screen == SCREEN_CARD_READING && s->data.card_error == CARD_ERROR_GONE)) &&
-            strlen(s->data.can) == SESSION_CAN_DIGITS) {
-            s->data.card_request = s->next_request++;
-            s->data.card_reading = true;
+        /* from the keypad with 6 digits, or "try again" after the card moved (with the CAN or
+         * the passport's details, whichever the read had) */
+        if (s->screen == SCREEN_CARD_READING && s->data.card_error == CARD_ERROR_GONE &&
+            s->data.card_mrz)
+            card_start_read(s, out);
+        else if (((s->screen == SCREEN_CARD_CAN) ||
+                  (s->screen == SCREEN_CARD_READING && s->data.card_error == CARD_ERROR_GONE)) &&
+                 strlen(s->data.can) == SESSION_CAN_DIGITS)
+            card_start_read(s, out);
+        break;
+    case ACT_CARD_MRZ:
+        /* no 6 digits on the card (or it asked for them): the passport's details instead */
+        if (s->screen == SCREEN_CARD_CAN) {
+            explicit_bzero(s->data.can, sizeof s->data.can);
             s->data.card_error = CARD_ERROR_NONE;
             s->data.card_tries = 0;
-            s->data.card_step = 0;
-            effect fx = {.kind = EFFECT_CARD_READ, .request = s->data.card_request};
-            memcpy(fx.can, s->data.can, sizeof fx.can);
-            push(out, fx);
-            explicit_bzero(&fx, sizeof fx);
-            s->screen = SCREEN_CARD_READING;
+            s->screen = SCREEN_CARD_MRZ_NUMBER;
         }
+        break;
+    case ACT_MRZ_NEXT:
+        if (!session_mrz_complete(s))
+            break;
+        if (s->screen == SCREEN_CARD_MRZ_NUMBER) {
+            s->screen = SCREEN_CARD_MRZ_BIRTH;
+        } else if (s->screen == SCREEN_CARD_MRZ_BIRTH) {
+            s->screen = SCREEN_CARD_MRZ_EXPIRY;
+        } else if (s->screen == SCREEN_CARD_MRZ_EXPIRY && docnr_valid(s->data.mrz_number) &&
+                   typed_date(s->data.mrz_birth).y) {
+            s->data.card_mrz = true;
+            explicit_bzero(s->data.can, sizeof s->data.can);
+            card_start_read(s, out);
+        }
+        break;
+    case ACT_NAME_START:
+        if (s->screen == SCREEN_SUMMARY && s->data.name_used && a->arg == 1) {
+            /* change the name typed: the same screens, with what was typed */
+            s->data.name_shift = false;
+            s->screen = SCREEN_NAME_GIVEN;
+            break;
+        }
+        /* type my name: from the summary, a card that cannot be read, one not shown genuine */
+        if ((s->screen == SCREEN_SUMMARY && !s->data.card_used) ||
+            (s->screen == SCREEN_CARD_READING && s->data.card_error == CARD_ERROR_UNREADABLE) ||
+            (s->screen == SCREEN_CARD_CONFIRM && s->data.card.pa != CARD_PA_VERIFIED) ||
+            s->screen == SCREEN_CARD_CAN || s->screen == SCREEN_CARD_MRZ_NUMBER) {
+            card_wipe(s);
+            name_wipe(s);
+            s->data.name_shift = true;
+            s->screen = SCREEN_NAME_GIVEN;
+        }
+        break;
+    case ACT_NAME_NEXT:
+        if (s->screen == SCREEN_NAME_GIVEN && session_name_complete(s)) {
+            s->screen = SCREEN_NAME_SURNAME;
+            s->data.name_shift = s->data.name_surname[0] == '\0';
+        } else if (s->screen == SCREEN_NAME_SURNAME && session_name_complete(s)) {
+            s->data.name_used = true;
+            s->data.name_shift = false;
+            s->screen = SCREEN_SUMMARY;
+        }
+        break;
+    case ACT_NAME_SHIFT:
+        if (name_field(s))
+            s->data.name_shift = !s->data.name_shift;
         break;
     case ACT_CARD_RESULT:
         card_result(s, a);
@@ -764,8 +1207,12 @@ void session_apply(session *s, const action *a, effects *out)
     case ACT_CARD_SKIP:
         /* no thanks, continue without; on the summary: take the name off again */
         if (s->screen == SCREEN_CARD_CAN || s->screen == SCREEN_CARD_READING ||
-            s->screen == SCREEN_CARD_CONFIRM || s->screen == SCREEN_SUMMARY) {
+            s->screen == SCREEN_CARD_CONFIRM || s->screen == SCREEN_SUMMARY ||
+            s->screen == SCREEN_CARD_MRZ_NUMBER || s->screen == SCREEN_CARD_MRZ_BIRTH ||
+            s->screen == SCREEN_CARD_MRZ_EXPIRY || s->screen == SCREEN_NAME_GIVEN ||
+            s->screen == SCREEN_NAME_SURNAME) {
             card_wipe(s);
+            name_wipe(s);
             s->screen = SCREEN_SUMMARY;
         }
         break;

@@ -33,11 +33,23 @@ typedef enum {
     SCREEN_CARD_CAN,     /* the 6 digits (CAN) of the ID card, on a keypad */
     SCREEN_CARD_READING, /* "hold your card still"; or what went wrong, with a way on */
     SCREEN_CARD_CONFIRM, /* what the card says, whether it is genuine; consent to use it */
+    /* the passport's details instead of the CAN (older documents), one field per screen */
+    SCREEN_CARD_MRZ_NUMBER, /* the document number, on a letters-and-digits keyboard */
+    SCREEN_CARD_MRZ_BIRTH,  /* the date of birth, day month year on a keypad */
+    SCREEN_CARD_MRZ_EXPIRY, /* the expiry date ("geldig tot"), on a keypad */
+    /* my name typed by myself (no card, or a card that cannot be read) */
+    SCREEN_NAME_GIVEN,   /* given names, on a letter keyboard */
+    SCREEN_NAME_SURNAME, /* surname, on a letter keyboard */
+    /* an employee at the kiosk (issue 7): badge, then PIN */
+    SCREEN_STAFF_PIN,  /* the badge's PIN, on a keypad */
+    SCREEN_STAFF_VIEW, /* the citizen's answers, overview and consent at a glance */
     SCREEN_COUNT
 } screen_id;
 
 const char *screen_name(screen_id s);
 
+/* SENDING: asked for (stored, on its way); SENT: the desk has it (someone is coming, or will
+ * call back); FAILED: the desk could not be told (the request stays queued). */
 typedef enum { HANDOFF_NONE, HANDOFF_SENDING, HANDOFF_SENT, HANDOFF_FAILED } handoff_status;
 /* INTAKE_SAVED: committed to the outbox (on disk, encrypted); the uplink delivers it. */
 typedef enum { INTAKE_NONE, INTAKE_SAVING, INTAKE_SAVED, INTAKE_FAILED } intake_status;
@@ -117,10 +129,34 @@ typedef enum {
      card_read_result; tries (WRONG_CAN); card (OK: copied by the session) */
     ACT_CARD_USE,  /* confirm screen: use these details (only when verified) */
     ACT_CARD_SKIP, /* no thanks / continue without: the card's details are wiped */
+    ACT_CARD_MRZ,  /* no CAN on my card: type the passport's details (document number, birth,
+                      expiry) instead */
+    ACT_MRZ_NEXT,  /* the MRZ field shown is complete: the next one; after the expiry: read */
+    ACT_NAME_START, /* type my name myself (summary, or a card that cannot be read); arg 1 on
+                       the summary: change the name typed */
+    ACT_NAME_NEXT,  /* given names -> surname -> summary (the name typed is used) */
+    ACT_NAME_SHIFT, /* the letter keyboard: capitals for the next letter, or not: switch */
+    /* the hand-off through the case service (issue 7) */
+    ACT_HANDOFF_STORED, /* arg: request id; value: the hand-off's number (0: none could be
+                           made); the request is safe on disk and on its way */
+    ACT_HANDOFF_CANCEL, /* "not needed after all": the employee's task is closed */
+    ACT_DUTY,           /* arg: 1 an employee can come now (opening hours), 0 not */
+    ACT_CALLBACK_START, /* out of hours: "call me back" -> the phone keypad */
+    ACT_STAFF_PIN_DONE, /* the employee typed the badge's PIN: check it */
+    ACT_STAFF_PIN_RESULT, /* arg: request id; ok; tries: left after a wrong PIN, 0 locked */
+    ACT_STAFF_PICKUP,   /* the employee takes the hand-off over: the desk's task is closed */
 } action_kind;
 
 /* What kind of card is on the reader; never which card. */
-typedef enum { CARD_NONE, CARD_ID_DOCUMENT, CARD_OTHER } card_kind;
+/* CARD_LIBRARY_PASS: a site's library pass (platform/nfc/nfc_library.h); CARD_STAFF: a badge
+ * the roles file lists as staff. */
+typedef enum {
+    CARD_NONE,
+    CARD_ID_DOCUMENT,
+    CARD_OTHER,
+    CARD_LIBRARY_PASS,
+    CARD_STAFF
+} card_kind;
 
 /* What an ID card said, as the session keeps it (personal: wiped with the session). */
 #define CARD_READ_STEPS 5 /* connection, PACE, DG1, SOD, checks */
@@ -137,9 +173,15 @@ typedef enum {
     CARD_READ_GONE,
     CARD_READ_WRONG_CAN,
     CARD_READ_BLOCKED,
-    CARD_READ_UNREADABLE
+    CARD_READ_UNREADABLE,
+    CARD_READ_NEEDS_MRZ /* an older document (BAC only): the MRZ details are needed */
 } card_read_result;
 #define SESSION_CAN_DIGITS 6
+#define SESSION_PIN_MIN 4
+#define SESSION_PIN_MAX 8
+#define SESSION_DOCNR_MAX 9   /* a Dutch document number: 9 letters and digits */
+#define SESSION_DATE_DIGITS 8 /* a date typed as day, month, year: DDMMYYYY */
+#define SESSION_NAME_MAX 63   /* a typed name, UTF-8 bytes */
 
 typedef struct {
     action_kind kind;
@@ -160,8 +202,10 @@ typedef struct {
     lang_id lang;
     civil_date today;
     screen_id screen;   /* where the citizen was */
+    int question;       /* SCREEN_QUESTION: the question shown (index), else -1 */
     char reference[11]; /* the case's reference number (10 digits), "" until it has one */
     bool handoff_asked; /* the citizen asked for an employee */
+    bool handoff_callback; /* ... to be called back (out of hours) */
 } journey;
 
 /* EFFECT_REFERENCE: the citizen reached the overview; the case needs a reference number
@@ -173,7 +217,12 @@ typedef enum {
     EFFECT_REFERENCE,
     EFFECT_INTAKE,   /* build the intake and commit it to the outbox */
     EFFECT_SPEECH,   /* speech: say the screen again or read the slip (effect.speech) */
-    EFFECT_CARD_READ /* read the ID card with the CAN (effect.can); answered by ACT_CARD_RESULT */
+    EFFECT_CARD_READ, /* read the ID card with the CAN (effect.can); answered by ACT_CARD_RESULT */
+    /* close the hand-off's task at the desk (effect.number): the citizen cancelled it, or
+     * (effect.picked_up) an employee at the kiosk took it over */
+    EFFECT_HANDOFF_CANCEL,
+    /* check the staff badge's PIN (effect.pin); answered by ACT_STAFF_PIN_RESULT */
+    EFFECT_STAFF_PIN
 } effect_kind;
 
 typedef enum { SPEECH_REPEAT, SPEECH_SLIP } speech_request;
@@ -191,8 +240,18 @@ typedef struct {
     char email[SESSION_EMAIL_MAX + 1]; /* INTAKE: e-mail address */
     speech_request speech;             /* SPEECH */
     char can[SESSION_CAN_DIGITS + 1];  /* CARD_READ: the card access number (never log it) */
-    char given[40];   /* INTAKE: given names from the ID card (as on the card), "" if not used */
-    char surname[40]; /* INTAKE: surname from the ID card, "" if not used */
+    /* CARD_READ without a CAN: the MRZ details (document number; birth and expiry YYMMDD) */
+    char mrz_number[SESSION_DOCNR_MAX + 1];
+    char mrz_birth[7];
+    char mrz_expiry[7];
+    /* INTAKE: the name from the ID card (as on the card) or typed by the citizen; "" if none */
+    char given[SESSION_NAME_MAX + 1];
+    char surname[SESSION_NAME_MAX + 1];
+    bool name_typed; /* INTAKE: the name was typed by the citizen, not read from a card */
+    bool callback;    /* HANDOFF: a call-back (effect.phone) instead of someone coming */
+    char number[11];  /* HANDOFF_CANCEL: the hand-off's number */
+    bool picked_up;   /* HANDOFF_CANCEL: taken over by an employee at the kiosk */
+    char pin[SESSION_PIN_MAX + 1]; /* STAFF_PIN: never log it */
 } effect;
 
 #define SESSION_MAX_EFFECTS 4
@@ -252,6 +311,18 @@ typedef struct {
     bool handoff_shown; /* the hand-off message is open */
     bool lang_menu;     /* the language menu is open */
     uint32_t handoff_request;
+    bool handoff_callback;      /* the request is a call-back */
+    char handoff_number[11];    /* its number (the last 4 digits are shown), "" until known */
+    bool callback_entry;        /* SCREEN_PHONE is typing the number for a call-back */
+    screen_id callback_return;  /* where the citizen was before the call-back keypad */
+    bool handoff_picked;        /* an employee at the kiosk took the hand-off over */
+    /* an employee at the kiosk: the PIN typed so far (wiped once sent to be checked) */
+    char staff_pin[SESSION_PIN_MAX + 1];
+    screen_id staff_return; /* the citizen's screen before the badge */
+    int staff_error;        /* STAFF_ERROR_* */
+    int staff_tries;        /* STAFF_ERROR_WRONG: tries left */
+    bool staff_checking;    /* EFFECT_STAFF_PIN sent, its result pending */
+    uint32_t staff_request;
     print_status print;
     uint32_t print_request;
     bool reference_asked; /* EFFECT_REFERENCE sent, answer pending or given */
@@ -271,7 +342,20 @@ typedef struct {
     bool card_read; /* `card` holds what a card said (shown on SCREEN_CARD_CONFIRM) */
     bool card_used; /* the citizen said: use it (verified only); it goes with the intake */
     card_identity card;
+    /* the passport's details instead of the CAN: kept only while a read may be retried */
+    bool card_mrz; /* the read uses these, not the CAN */
+    char mrz_number[SESSION_DOCNR_MAX + 1];
+    char mrz_birth[SESSION_DATE_DIGITS + 1];  /* DDMMYYYY as typed */
+    char mrz_expiry[SESSION_DATE_DIGITS + 1]; /* DDMMYYYY as typed */
+    /* the name typed by the citizen (UTF-8), not checked against anything */
+    char name_given[SESSION_NAME_MAX + 1];
+    char name_surname[SESSION_NAME_MAX + 1];
+    bool name_used;  /* typed and confirmed: it goes with the intake */
+    bool name_shift; /* the next letter is a capital */
 } session_data;
+
+/* What went wrong with the staff badge's PIN (session_data.staff_error). */
+enum { STAFF_ERROR_NONE, STAFF_ERROR_WRONG, STAFF_ERROR_LOCKED };
 
 /* What went wrong reading the card (session_data.card_error). */
 enum {
@@ -279,6 +363,8 @@ enum {
     CARD_ERROR_GONE,       /* the card moved: try again (the CAN is kept) */
     CARD_ERROR_WRONG_CAN,  /* the digits were wrong: type them again */
     CARD_ERROR_UNREADABLE, /* blocked or unreadable: continue without */
+    CARD_ERROR_NEEDS_MRZ,  /* an older document: the passport's details are needed */
+    CARD_ERROR_WRONG_MRZ,  /* the passport's details do not open the chip: check them */
 };
 
 typedef struct {
@@ -294,6 +380,7 @@ typedef struct {
     uint64_t goodbye_until_ms;
     uint32_t next_request;
     card_kind card; /* on the reader now (which kind only) */
+    bool off_duty;  /* no employee can come now (opening hours): a call-back is offered */
     access_prefs access;
     uint32_t version;  /* changes whenever anything visible changes */
     session_data data; /* personal: wiped when the session ends */
@@ -328,5 +415,10 @@ bool session_email_complete(const session *s);
  * Dutch prefixes of the surname such as "de", "van", "der" in small letters after the given
  * names). */
 void card_display_name(const card_identity *c, char *buf, size_t cap);
+/* The MRZ field on screen is complete and valid: a document number of 6 to 9 letters and
+ * digits; a date of birth that exists and is not in the future; an expiry date that exists. */
+bool session_mrz_complete(const session *s);
+/* The name field on screen has a letter in it. */
+bool session_name_complete(const session *s);
 
 #endif

@@ -54,6 +54,28 @@ static void add_tr(slip *s, slip_style style, lang_id L, const char *msgid)
     add(s, style, false, "%s", tr(L, msgid));
 }
 
+/* "What happens now?": the hand-off or call-back asked for, and where to ask. */
+static void what_now(const journey *j, const slip_site *site, slip *out)
+{
+    lang_id L = j->lang;
+    add(out, SLIP_RULE, false, "-");
+    add_tr(out, SLIP_HEADING, L, N_("Wat gebeurt er nu?"));
+    if (j->handoff_callback)
+        add_tr(out, SLIP_TEXT, L,
+               N_("U heeft gevraagd om teruggebeld te worden. Een medewerker belt u. Noem dan "
+                  "uw nummer."));
+    else if (j->handoff_asked)
+        add_tr(out, SLIP_TEXT, L, N_("U heeft om hulp gevraagd. Een medewerker komt naar u toe."));
+    if (!j->handoff_callback) /* out of hours nobody is here to ask */
+        add_tr(out, SLIP_TEXT, L, N_("Vragen? Vraag het een medewerker hier."));
+    if (site->phone && site->phone[0] && site->municipality) {
+        char iso[160];
+        /* TRANSLATORS: the municipality's name, then its phone number */
+        add(out, SLIP_TEXT, false, tr(L, "Of bel %s: %s"), site->municipality,
+            i18n_ltr(L, site->phone, iso, sizeof iso));
+    }
+}
+
 void slip_compose(const content *c, const journey *j, const slip_site *site, slip *out)
 {
     memset(out, 0, sizeof *out);
@@ -69,8 +91,11 @@ void slip_compose(const content *c, const journey *j, const slip_site *site, sli
         memcpy(out->reference, j->reference, sizeof out->reference);
         snprintf(out->qr, sizeof out->qr, "%s%s", SLIP_QR_PREFIX, j->reference);
     }
-    if (!c || j->event < 0 || j->event >= c->n_events)
+    if (!c || j->event < 0 || j->event >= c->n_events) {
+        /* no overview (yet): what happens now, e.g. after asking for a call-back */
+        what_now(j, site, out);
         return;
+    }
     const life_event *e = &c->events[j->event];
     snprintf(out->icon, sizeof out->icon, "%s", e->id);
     add_text(out, SLIP_TITLE, &e->title, L, "");
@@ -114,17 +139,7 @@ void slip_compose(const content *c, const journey *j, const slip_site *site, sli
             add_text(out, SLIP_SMALL, &o->visit, L, nl);
         }
     }
-    add(out, SLIP_RULE, false, "-");
-    add_tr(out, SLIP_HEADING, L, N_("Wat gebeurt er nu?"));
-    if (j->handoff_asked)
-        add_tr(out, SLIP_TEXT, L, N_("U heeft om hulp gevraagd. Een medewerker komt naar u toe."));
-    add_tr(out, SLIP_TEXT, L, N_("Vragen? Vraag het een medewerker hier."));
-    if (site->phone && site->phone[0] && site->municipality) {
-        char iso[160];
-        /* TRANSLATORS: the municipality's name, then its phone number */
-        add(out, SLIP_TEXT, false, tr(L, "Of bel %s: %s"), site->municipality,
-            i18n_ltr(L, site->phone, iso, sizeof iso));
-    }
+    what_now(j, site, out);
     explicit_bzero(&ov, sizeof ov);
     explicit_bzero(buf, sizeof buf);
     explicit_bzero(nl, sizeof nl);

@@ -303,7 +303,10 @@ char *intake_envelope(const intake_input *in, char *err, size_t errcap)
              (!in->surname || !in->surname[0] ||
               set_new(cn, "achternaam", fitted(in->surname, CONTACTNAAM_MAX))) &&
              set_new(bt, "contactnaam", json_incref(cn)) &&
-             set_new(meta, "naambron", json_string("ID-kaart via zuil, echtheid gecontroleerd"));
+             set_new(meta, "naambron",
+                     json_string(in->name_typed ? "Ingetypt door de burger op de zuil, niet "
+                                                  "gecontroleerd"
+                                                : "ID-kaart via zuil, echtheid gecontroleerd"));
         json_decref(cn);
     }
     if (ok && (in->contact == CONTACT_CALLBACK || in->contact == CONTACT_EMAIL)) {
@@ -330,5 +333,232 @@ char *intake_envelope(const intake_input *in, char *err, size_t errcap)
     lines_free(&reactie);
     explicit_bzero(phone, sizeof phone);
     explicit_bzero(buf, sizeof buf);
+    return out;
+}
+
+void intake_handoff_code(const char *number, char out[5])
+{
+    size_t n = number ? strlen(number) : 0;
+    snprintf(out, 5, "%s", n >= 4 ? number + n - 4 : "");
+}
+
+/* Where the citizen was, in words for the employee. */
+static void where_asked(const content *c, const journey *j, char *buf, size_t cap)
+{
+    const life_event *e =
+        c && j->event >= 0 && j->event < c->n_events ? &c->events[j->event] : NULL;
+    switch (j->screen) {
+    case SCREEN_WELCOME:
+        snprintf(buf, cap, "het beginscherm");
+        break;
+    case SCREEN_EVENTS:
+        snprintf(buf, cap, "kiezen wat er is gebeurd");
+        break;
+    case SCREEN_QUESTION:
+        if (e && j->question >= 0 && j->question < e->n_questions)
+            snprintf(buf, cap, "de vraag \"%s\"", ltext_get(&e->questions[j->question].text, LANG_NL));
+        else
+            snprintf(buf, cap, "een vraag");
+        break;
+    case SCREEN_OVERVIEW:
+        snprintf(buf, cap, "het overzicht");
+        break;
+    case SCREEN_NEXT_STEP:
+        snprintf(buf, cap, "\"wat nu?\" (na het overzicht)");
+        break;
+    case SCREEN_CONSENT:
+    case SCREEN_CONTACT:
+    case SCREEN_PHONE:
+    case SCREEN_EMAIL:
+    case SCREEN_SUMMARY:
+        snprintf(buf, cap, "het doorsturen van het verhaal naar de gemeente");
+        break;
+    case SCREEN_CARD_CAN:
+    case SCREEN_CARD_READING:
+    case SCREEN_CARD_CONFIRM:
+    case SCREEN_CARD_MRZ_NUMBER:
+    case SCREEN_CARD_MRZ_BIRTH:
+    case SCREEN_CARD_MRZ_EXPIRY:
+        snprintf(buf, cap, "het lezen van de ID-kaart");
+        break;
+    case SCREEN_NAME_GIVEN:
+    case SCREEN_NAME_SURNAME:
+        snprintf(buf, cap, "het intypen van de naam");
+        break;
+    case SCREEN_OUT_OF_ORDER:
+        snprintf(buf, cap, "een zuil die buiten gebruik is");
+        break;
+    case SCREEN_GOODBYE:
+        snprintf(buf, cap, "het afscheidsscherm");
+        break;
+    default:
+        snprintf(buf, cap, "scherm \"%s\"", screen_name(j->screen));
+        break;
+    }
+}
+
+char *intake_handoff_envelope(const handoff_input *in, char *err, size_t errcap)
+{
+    intake_json_wipe_on_free();
+    const content *c = in->c;
+    const journey *j = in->j;
+    if (!in->number || !refnum_valid(in->number, NULL)) {
+        snprintf(err, errcap, "the hand-off has no valid reference number");
+        return NULL;
+    }
+    if (!in->team || strlen(in->team) != 36) {
+        snprintf(err, errcap, "no team to hand over to (handoff.team: the team actor's uuid)");
+        return NULL;
+    }
+    char phone[32] = "";
+    if (in->kind == HANDOFF_CALLBACK &&
+        !(in->phone && intake_phone_valid(in->phone, phone, sizeof phone))) {
+        snprintf(err, errcap, "a call-back needs a valid phone number");
+        return NULL;
+    }
+    const life_event *e =
+        c && j->event >= 0 && j->event < c->n_events ? &c->events[j->event] : NULL;
+    uint64_t consent = e ? in->consent & intake_overview_orgs(c, j) : 0;
+    static const char *const lang_nl[LANG_COUNT] = {
+        [LANG_NL] = "Nederlands", [LANG_EN] = "Engels",    [LANG_TR] = "Turks",
+        [LANG_AR] = "Arabisch",   [LANG_PL] = "Pools",     [LANG_UK] = "Oekraïens"};
+    static const char *const iso639_2b[LANG_COUNT] = {
+        [LANG_NL] = "nld", [LANG_EN] = "eng", [LANG_TR] = "tur",
+        [LANG_AR] = "ara", [LANG_PL] = "pol", [LANG_UK] = "ukr"};
+    const char *place = in->place && in->place[0] ? in->place : in->kiosk_id;
+    char code[5], buf[1024], where[512], what[160], grouped[24];
+    intake_handoff_code(in->number, code);
+    where_asked(c, j, where, sizeof where);
+    const char *event_nl = e ? ltext_get(&e->title, LANG_NL) : "nog niet gekozen";
+
+    /* the taak: short, for the desk's list */
+    if (in->kind == HANDOFF_CALLBACK)
+        snprintf(what, sizeof what, "Terugbelverzoek via %s", place);
+    else
+        snprintf(what, sizeof what, "Warm overdracht: inwoner wacht bij %s", place);
+    lines toel = {.max_chars = 1000};
+    snprintf(buf, sizeof buf, "Herkenningsnummer %s. Gevraagd om %s.", code,
+             in->asked_at ? in->asked_at : "?");
+    lines_add(&toel, buf);
+    snprintf(buf, sizeof buf, "Levensgebeurtenis: %s.", event_nl);
+    lines_add(&toel, buf);
+    snprintf(buf, sizeof buf, "Gevraagd bij: %s.", where);
+    lines_add(&toel, buf);
+    snprintf(buf, sizeof buf, "Taal van de inwoner: %s.", lang_nl[j->lang]);
+    lines_add(&toel, buf);
+    if (refnum_valid(j->reference, NULL)) {
+        snprintf(buf, sizeof buf, "Nummer van de bon: %s.",
+                 refnum_group(j->reference, grouped, sizeof grouped));
+        lines_add(&toel, buf);
+    }
+    lines_finish(&toel);
+
+    /* the klantcontact: what happened at the kiosk; the answers only with consent */
+    lines inhoud = {.max_chars = INHOUD_MAX};
+    snprintf(buf, sizeof buf, "%s bij %s (%s). Gevraagd bij: %s.",
+             in->kind == HANDOFF_CALLBACK ? "De inwoner vraagt om teruggebeld te worden"
+                                          : "De inwoner vraagt een medewerker om hulp",
+             place, in->site_name ? in->site_name : "", where);
+    lines_add(&inhoud, buf);
+    char signals[METADATA_MAX * 4] = "";
+    if (consent) {
+        for (int i = 0; i < e->n_questions; i++) {
+            if (j->answers[i] < 0)
+                continue;
+            char ans[256];
+            phrase_answer(LANG_NL, &e->questions[i], j->answers[i], j->dates[i], ans, sizeof ans);
+            snprintf(buf, sizeof buf, "%s %s", ltext_get(&e->questions[i].text, LANG_NL), ans);
+            lines_add(&inhoud, buf);
+        }
+        overview ov;
+        overview_build(e, j->answers, j->dates, j->today, &ov);
+        overview_signals(c, e, j->answers, &ov);
+        for (int k = 0; k < ov.n_signals; k++) {
+            size_t used = strlen(signals);
+            snprintf(signals + used, sizeof signals - used, "%s%s", used ? "," : "",
+                     overview_signal_id(c, e, &ov.signals[k]));
+        }
+        explicit_bzero(&ov, sizeof ov);
+    } else if (e) {
+        lines_add(&inhoud, "De antwoorden zijn niet meegestuurd: de inwoner heeft (nog) geen "
+                           "toestemming gegeven. Vraag het ter plekke.");
+    }
+    lines_finish(&inhoud);
+
+    json_t *meta = json_object(), *kc = json_object(), *bt = json_object(), *mk = json_object(),
+           *env = json_object(), *taak = json_object();
+    snprintf(buf, sizeof buf, "%s: %s (zelfbedieningszuil)",
+             in->kind == HANDOFF_CALLBACK ? "Terugbelverzoek" : "Warm overdracht", event_nl);
+    bool ok =
+        meta && kc && bt && mk && env && taak &&
+        set_new(meta, "zuil", fitted(in->kiosk_id, METADATA_MAX)) &&
+        set_new(meta, "locatie", fitted(in->site_name ? in->site_name : "", METADATA_MAX)) &&
+        set_new(meta, "intake", fitted(in->intake_id, METADATA_MAX)) &&
+        set_new(meta, "soort", json_string(in->kind == HANDOFF_CALLBACK ? "terugbelverzoek"
+                                                                        : "warme overdracht")) &&
+        set_new(meta, "herkenningsnummer", json_string(code)) &&
+        set_new(meta, "levensgebeurtenis", fitted(e ? e->id : "", METADATA_MAX)) &&
+        set_new(meta, "bon", json_string(refnum_valid(j->reference, NULL) ? j->reference : "")) &&
+        (!consent || set_new(meta, "signalen", fitted(signals, METADATA_MAX))) &&
+        set_new(kc, "kanaal", json_string("zelfbedieningszuil")) &&
+        set_new(kc, "onderwerp", fitted(buf, ONDERWERP_MAX)) &&
+        set_new(kc, "inhoud", json_string(inhoud.s ? inhoud.s : "")) &&
+        set_new(kc, "indicatieContactGelukt", json_true()) &&
+        set_new(kc, "taal", json_string(iso639_2b[j->lang])) &&
+        set_new(kc, "vertrouwelijk", json_true()) &&
+        set_new(kc, "plaatsgevondenOp", json_string(in->when)) &&
+        set_new(kc, "referentienummer", json_string(in->number)) &&
+        set_new(kc, "metadata", json_incref(meta)) && set_new(bt, "rol", json_string("klant")) &&
+        set_new(bt, "initiator", json_true()) && set_new(mk, "klantcontact", json_incref(kc)) &&
+        set_new(mk, "betrokkene", json_incref(bt)) &&
+        set_new(taak, "gevraagdeHandeling", fitted(what, 200)) &&
+        set_new(taak, "toelichting", json_string(toel.s ? toel.s : "")) &&
+        set_new(taak, "status", json_string("te_verwerken")) &&
+        set_new(taak, "referentienummer", json_string(in->number)) &&
+        set_new(taak, "toegewezenAanActoren", json_pack("[{s:s}]", "uuid", in->team)) &&
+        set_new(env, "version", json_integer(1)) &&
+        set_new(env, "reference", json_string(in->number)) &&
+        set_new(env, "maak_klantcontact", json_incref(mk)) &&
+        set_new(env, "internetaak", json_incref(taak));
+    if (ok && in->kind == HANDOFF_CALLBACK) {
+        json_t *da = json_object();
+        char ref[64];
+        snprintf(ref, sizeof ref, "loket-%s", in->number);
+        ok = da && set_new(da, "adres", json_string(phone)) &&
+             set_new(da, "soortDigitaalAdres", json_string("telefoonnummer")) &&
+             set_new(da, "omschrijving", json_string("Terugbelverzoek via zuil")) &&
+             set_new(da, "referentie", json_string(ref)) && set_new(env, "digitaal_adres", da);
+    }
+    char *out = ok ? json_dumps(env, JSON_COMPACT) : NULL;
+    if (!out)
+        snprintf(err, errcap, "the hand-off could not be put together (out of memory)");
+    json_decref(meta);
+    json_decref(kc);
+    json_decref(bt);
+    json_decref(mk);
+    json_decref(taak);
+    json_decref(env);
+    lines_free(&inhoud);
+    lines_free(&toel);
+    explicit_bzero(phone, sizeof phone);
+    explicit_bzero(buf, sizeof buf);
+    explicit_bzero(where, sizeof where);
+    return out;
+}
+
+char *intake_task_close_envelope(const char *number, const char *note, const char *when,
+                                 char *err, size_t errcap)
+{
+    if (!number || !refnum_valid(number, NULL)) {
+        snprintf(err, errcap, "no valid reference number of the task to close");
+        return NULL;
+    }
+    json_t *env = json_pack("{s:i, s:s, s:{s:s, s:s, s:s}}", "version", 1, "reference", number,
+                            "taak_afsluiten", "status", "verwerkt", "afgehandeldOp", when,
+                            "notitie", note ? note : "");
+    char *out = env ? json_dumps(env, JSON_COMPACT) : NULL;
+    json_decref(env);
+    if (!out)
+        snprintf(err, errcap, "out of memory");
     return out;
 }

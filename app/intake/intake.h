@@ -11,7 +11,9 @@
  *
  * With a name from the ID card (checked as genuine; the citizen agreed to use it) the
  * betrokkene gets a `contactnaam` {voornaam, achternaam} (200 characters each), as on the
- * card, and `metadata.naambron` says where it came from.
+ * card, and `metadata.naambron` says where it came from. A name the citizen typed (a card
+ * that could not be read, or none at hand) goes the same way, with a naambron that says it was
+ * typed and not checked.
  *
  * Only organisations the citizen ticked are in the overview sent (`reactie`) and in the
  * consent (`metadata.toestemming`); with nothing ticked there is no intake at all. */
@@ -37,6 +39,7 @@ typedef struct {
      * the card; NULL or "" when none: betrokkene.contactnaam {voornaam, achternaam} */
     const char *given;
     const char *surname;
+    bool name_typed; /* the name was typed by the citizen (not checked), not read from a card */
     const char *kiosk_id;
     const char *site_name;
     const char *when;      /* plaatsgevondenOp, RFC 3339 with offset */
@@ -62,5 +65,49 @@ bool intake_email_valid(const char *e);
 /* Makes jansson wipe what it frees (JSON texts hold personal data); called by
  * intake_envelope, and by whoever parses intakes (the uplink). */
 void intake_json_wipe_on_free(void);
+
+
+/* A request for help from an employee, for the case service: a klantcontact of its own (with
+ * the hand-off's own reference number, so that a retry finds it and never makes a second)
+ * and an internetaak for the site's team. What the employee gets:
+ * - gevraagdeHandeling "Warm overdracht: inwoner wacht bij <place>" or "Terugbelverzoek via
+ *   <place>";
+ * - toelichting: the recognition number (the last 4 digits of `number`, which the kiosk
+ *   shows the citizen), when it was asked, the life event, the question the citizen was at,
+ *   the citizen's language, and the case's own number if it has one;
+ * - the answers so far and the early signals only when the citizen has ticked an
+ *   organisation (consent); otherwise the employee hears the rest on site.
+ * A call-back adds the phone number as a digitaal adres linked to the betrokkene. */
+typedef enum { HANDOFF_WARM, HANDOFF_CALLBACK } handoff_kind;
+
+typedef struct {
+    const content *c; /* may be NULL (out of order): then no life event */
+    const journey *j; /* event may be -1; j->reference: the case's number or "" */
+    handoff_kind kind;
+    const char *number;  /* the hand-off's own reference number (10 digits, check digit) */
+    uint64_t consent;    /* organisations ticked: with one, the answers go along */
+    const char *phone;   /* HANDOFF_CALLBACK: the number to call back */
+    const char *place;   /* where the citizen waits: "zuil 2 bij de ingang" */
+    const char *team;    /* the site's team actor (uuid) the task is assigned to */
+    const char *kiosk_id;
+    const char *site_name;
+    const char *when;     /* RFC 3339 with offset */
+    const char *asked_at; /* "10:42", local time, for the employee */
+    const char *intake_id;
+} handoff_input;
+
+/* The hand-off envelope (malloc'd JSON; wipe and free it), or NULL with a reason:
+ * {"version":1, "reference": number, "maak_klantcontact": {...}, "digitaal_adres"?: {...},
+ *  "internetaak": {...}} */
+char *intake_handoff_envelope(const handoff_input *in, char *err, size_t errcap);
+
+/* A change of a hand-off's internetaak: closed (status verwerkt, afgehandeldOp `when`) with
+ * `note` added to its toelichting ("Geannuleerd door de inwoner om 10:45."). The uplink finds
+ * the task by its referentienummer `number`. */
+char *intake_task_close_envelope(const char *number, const char *note, const char *when,
+                                 char *err, size_t errcap);
+
+/* The recognition number of a hand-off: the last 4 digits of its number ("0427"). */
+void intake_handoff_code(const char *number, char out[5]);
 
 #endif

@@ -19,6 +19,7 @@
 #include "core/speak.h"
 #include "handoff/handoff.h"
 #include "nfc/card.h"
+#include "nfc/nfc_enrol.h"
 #include "print/print.h"
 #include "script.h"
 #include "speech/speech.h"
@@ -29,6 +30,8 @@
 #include "sys/metrics.h"
 #include "sys/refseq.h"
 #include "sys/worker.h"
+#include "core/hours.h"
+#include "nfc/nfc_staff.h"
 #include "intake/intake.h"
 #include "net/uplink.h"
 #include "store/outbox.h"
@@ -72,6 +75,13 @@ typedef struct {
     SDL_mutex *card_lock;
     card_identity card_box;
     uint32_t card_box_request;
+    /* the hand-off through the case service: its outbox record, which the uplink's thread
+     * reports on, and the session's request it answers */
+    SDL_mutex *handoff_lock;
+    int64_t handoff_record;
+    uint32_t handoff_req;
+    hours hours; /* when an employee can come */
+    staff_pins *pins; /* staff badges' PINs (worker thread only) */
 } kiosk;
 
 static void say(kiosk *k, lang_id lang, const char *raw);
@@ -102,7 +112,35 @@ static action job_handoff(void *ctx, void *payload)
 
 typedef struct {
     uint32_t request;
+    char pin[SESSION_PIN_MAX + 1];
+} pin_job;
+
+/* An employee's PIN for the staff badge on the reader (PBKDF2: ~0.1 s, so on the worker).
+ * The result's value carries the tries left (0: locked). */
+static action job_staff_pin(void *ctx, void *payload)
+{
+    kiosk *k = ctx;
+    pin_job *j = payload;
+    char badge[65];
+    int left = 0;
+    staff_pin_result r = STAFF_PIN_NO_PIN;
+    if (k->cards && k->pins && card_reader_staff_badge(k->cards, badge))
+        r = staff_pins_check(k->pins, badge, j->pin, &left);
+    explicit_bzero(j->pin, sizeof j->pin);
+    explicit_bzero(badge, sizeof badge);
+    static const char *const what[] = {"accepted", "wrong", "locked", "no PIN set for this badge"};
+    log_msg(r == STAFF_PIN_OK ? LOG_INFO : LOG_WARN, "staff", "badge PIN %s", what[r]);
+    return (action){.kind = ACT_STAFF_PIN_RESULT,
+                    .arg = (int)j->request,
+                    .ok = r == STAFF_PIN_OK,
+                    .value = r == STAFF_PIN_WRONG ? (uint64_t)left : 0};
+}
+
+typedef struct {
+    uint32_t request;
     char can[7];
+    /* or the passport's details: document number, birth and expiry (YYMMDD) */
+    char mrz_number[SESSION_DOCNR_MAX + 1], mrz_birth[7], mrz_expiry[7];
 } card_job;
 
 /* Reads the ID card on the reader (PACE with the CAN, DG1, passive authentication). The
@@ -114,8 +152,17 @@ static action job_card_read(void *ctx, void *payload)
     card_job *j = payload;
     card_identity id;
     int tries = -1;
-    card_read_result res = card_reader_read_request(k->cards, j->can, j->request, &tries, &id);
+    bool mrz = j->mrz_number[0] && j->mrz_birth[0] && j->mrz_expiry[0];
+    card_password pw = {.can = mrz ? NULL : j->can,
+                        .document_number = mrz ? j->mrz_number : NULL,
+                        .birth = mrz ? j->mrz_birth : NULL,
+                        .expiry = mrz ? j->mrz_expiry : NULL};
+    card_read_result res = card_reader_read_password(k->cards, &pw, j->request, &tries, &id);
+    explicit_bzero(&pw, sizeof pw);
     explicit_bzero(j->can, sizeof j->can);
+    explicit_bzero(j->mrz_number, sizeof j->mrz_number);
+    explicit_bzero(j->mrz_birth, sizeof j->mrz_birth);
+    explicit_bzero(j->mrz_expiry, sizeof j->mrz_expiry);
     SDL_LockMutex(k->card_lock);
     k->card_box = id;
     k->card_box_request = j->request;
@@ -164,27 +211,38 @@ static void apply(kiosk *k, const action *a);
 /* The intake, committed to the outbox (durable and encrypted) before the screen says it was
  * sent; the uplink delivers it. A local commit takes well under a millisecond to a few (see
  * bench_outbox), so it is done here rather than round a worker. */
-static void save_intake(kiosk *k, const effect *e)
+/* Now as RFC 3339 with the offset ("2026-11-28T10:42:00+01:00"). */
+static void rfc3339_now(char when[40])
 {
-    char err[256] = "", when[40], id[40];
-    unsigned char rnd[16];
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S%z", &tm);
+    strftime(when, 40, "%Y-%m-%dT%H:%M:%S%z", &tm);
     /* RFC 3339 wants the offset as +01:00 */
     size_t wl = strlen(when);
     if (wl == 24) {
         memmove(when + 23, when + 22, 3);
         when[22] = ':';
     }
+}
+
+static void uuid4(char id[40])
+{
+    unsigned char rnd[16];
     if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
         memset(rnd, 0, sizeof rnd);
     rnd[6] = (unsigned char)((rnd[6] & 0x0F) | 0x40); /* UUID version 4 */
     rnd[8] = (unsigned char)((rnd[8] & 0x3F) | 0x80);
-    snprintf(id, sizeof id, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+    snprintf(id, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
              rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], rnd[8], rnd[9],
              rnd[10], rnd[11], rnd[12], rnd[13], rnd[14], rnd[15]);
+}
+
+static void save_intake(kiosk *k, const effect *e)
+{
+    char err[256] = "", when[40], id[40];
+    rfc3339_now(when);
+    uuid4(id);
     intake_input in = {.c = k->content,
                        .j = &e->journey,
                        .consent = e->consent,
@@ -197,7 +255,8 @@ static void save_intake(kiosk *k, const effect *e)
                        .when = when,
                        .intake_id = id,
                        .given = e->given, /* from a verified ID card, with consent; else "" */
-                       .surname = e->surname};
+                       .surname = e->surname,
+                       .name_typed = e->name_typed /* or typed by the citizen */};
     char *env = k->outbox ? intake_envelope(&in, err, sizeof err) : NULL;
     bool ok = false;
     if (!k->outbox) {
@@ -221,6 +280,201 @@ static void save_intake(kiosk *k, const effect *e)
     else if (k->uplink)
         uplink_wake(k->uplink);
     apply(k, &(action){.kind = ACT_INTAKE_RESULT, .arg = (int)e->request, .ok = ok});
+}
+
+/* The kiosk's clock as minutes since midnight (the scripted clock is fixed). */
+static int minute_of_day(const kiosk *k)
+{
+    if (k->clock.fixed)
+        return (int)((k->clock.fixed_minute_of_day + (long)(k->clock.fixed_ms / 60000)) % 1440);
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return tm.tm_hour * 60 + tm.tm_min;
+}
+
+/* Whether an employee can come now (handoff.hours), told to the session before it decides. */
+static void refresh_duty(kiosk *k)
+{
+    civil_date today = clock_today(&k->clock);
+    bool open = hours_open(&k->hours, date_weekday(today), minute_of_day(k));
+    if (open == k->s.off_duty) {
+        effects fx = {0};
+        session_apply(&k->s, &(action){.kind = ACT_DUTY, .arg = open ? 1 : 0}, &fx);
+    }
+}
+
+/* The uplink's thread says how a record's attempt ended: for the hand-off the citizen waits
+ * on, the screen hears it ("someone is coming", or "go to the desk"). */
+static void on_uplink_result(void *ctx, int64_t record, const char *kind, deliver_result r)
+{
+    kiosk *k = ctx;
+    (void)kind;
+    SDL_LockMutex(k->handoff_lock);
+    bool mine = record == k->handoff_record && record != 0;
+    uint32_t req = k->handoff_req;
+    SDL_UnlockMutex(k->handoff_lock);
+    if (mine)
+        post_result(k, &(action){.kind = ACT_HANDOFF_RESULT, .arg = (int)req, .ok = r == DELIVER_OK});
+}
+
+static bool next_number(kiosk *k, char digits[REFNUM_DIGITS + 1], const char *what)
+{
+    uint32_t seq = 0;
+    char err[256] = "";
+    if (refseq_next(k->cfg.data_dir, &seq, err, sizeof err) &&
+        refnum_make(k->cfg.kiosk_number, seq, digits))
+        return true;
+    log_msg(LOG_ERROR, "reference", "no number for the %s: %s", what, err[0] ? err : "out of range");
+    metrics_reference_failed();
+    return false;
+}
+
+/* Help from an employee (or a call-back): a number of its own, then either the simulated
+ * desk, or the outbox (on disk before the screen says anything) for the uplink to deliver as a
+ * klantcontact with an internetaak for the site's team. */
+static void start_handoff(kiosk *k, const effect *e)
+{
+    char number[REFNUM_DIGITS + 1] = "";
+    bool numbered = next_number(k, number, "hand-off");
+    if (strcmp(k->cfg.handoff_backend, "casesvc") != 0) {
+        if (numbered)
+            apply(k, &(action){.kind = ACT_HANDOFF_STORED,
+                               .arg = (int)e->request,
+                               .value = strtoull(number, NULL, 10)});
+        handoff_request req;
+        handoff_request_build(k->content, &e->journey, k->cfg.kiosk_id, e->request, &req);
+        if (!worker_submit(k->w, job_handoff, k, &req, sizeof req))
+            post_result(k, &(action){.kind = ACT_HANDOFF_RESULT, .arg = (int)e->request});
+        explicit_bzero(&req, sizeof req);
+        return;
+    }
+    char err[256] = "", when[40], id[40], asked[24];
+    rfc3339_now(when);
+    uuid4(id);
+    int m = minute_of_day(k);
+    snprintf(asked, sizeof asked, "%02d:%02d", m / 60, m % 60);
+    handoff_input in = {.c = k->content,
+                        .j = &e->journey,
+                        .kind = e->callback ? HANDOFF_CALLBACK : HANDOFF_WARM,
+                        .number = number,
+                        .consent = e->consent,
+                        .phone = e->phone,
+                        .place = k->cfg.handoff_place,
+                        .team = k->cfg.handoff_team,
+                        .kiosk_id = k->cfg.kiosk_id,
+                        .site_name = k->cfg.site_name,
+                        .when = when,
+                        .asked_at = asked,
+                        .intake_id = id};
+    char *env = numbered && k->outbox ? intake_handoff_envelope(&in, err, sizeof err) : NULL;
+    int64_t rec = 0;
+    bool ok = false;
+    if (env) {
+        outbox_result r = outbox_put(k->outbox, "handoff", env, strlen(env), &rec, err, sizeof err);
+        ok = r == OUTBOX_OK;
+        explicit_bzero(env, strlen(env));
+        free(env);
+    } else if (!err[0]) {
+        snprintf(err, sizeof err, "%s", !numbered ? "no number" : "no outbox (see the log at start)");
+    }
+    if (!ok) {
+        log_msg(LOG_ERROR, "handoff", "hand-off %u not stored: %s", e->request, err);
+        apply(k, &(action){.kind = ACT_HANDOFF_RESULT, .arg = (int)e->request});
+        return;
+    }
+    log_msg(LOG_INFO, "handoff", "%s %u stored as outbox record %lld",
+            e->callback ? "call-back" : "hand-off", e->request, (long long)rec);
+    SDL_LockMutex(k->handoff_lock);
+    k->handoff_record = rec;
+    k->handoff_req = e->request;
+    SDL_UnlockMutex(k->handoff_lock);
+    apply(k, &(action){.kind = ACT_HANDOFF_STORED,
+                       .arg = (int)e->request,
+                       .value = strtoull(number, NULL, 10)});
+    if (k->uplink)
+        uplink_wake(k->uplink);
+    else
+        apply(k, &(action){.kind = ACT_HANDOFF_RESULT, .arg = (int)e->request});
+}
+
+/* The citizen does not need the employee after all: the task is closed at the desk. */
+static void cancel_handoff(kiosk *k, const effect *e)
+{
+    SDL_LockMutex(k->handoff_lock);
+    k->handoff_record = 0;
+    SDL_UnlockMutex(k->handoff_lock);
+    if (strcmp(k->cfg.handoff_backend, "casesvc") != 0 || !k->outbox) {
+        log_msg(LOG_INFO, "handoff", "hand-off %u cancelled", e->request);
+        return;
+    }
+    char err[256] = "", when[40], note[120];
+    rfc3339_now(when);
+    int m = minute_of_day(k);
+    if (e->picked_up)
+        snprintf(note, sizeof note, "Opgepakt door een medewerker aan de zuil om %02d:%02d.",
+                 m / 60, m % 60);
+    else
+        snprintf(note, sizeof note, "Niet meer nodig: geannuleerd door de inwoner om %02d:%02d.",
+                 m / 60, m % 60);
+    char *env = intake_task_close_envelope(e->number, note, when, err, sizeof err);
+    int64_t rec = 0;
+    if (env && outbox_put(k->outbox, "task-close", env, strlen(env), &rec, err, sizeof err) ==
+                   OUTBOX_OK) {
+        log_msg(LOG_INFO, "handoff", "hand-off %u %s (outbox record %lld)", e->request,
+                e->picked_up ? "picked up at the kiosk" : "cancelled", (long long)rec);
+        if (k->uplink)
+            uplink_wake(k->uplink);
+    } else {
+        log_msg(LOG_ERROR, "handoff", "hand-off %u: the cancellation was not stored: %s",
+                e->request, err);
+    }
+    free(env);
+}
+
+/* `loket --staff-pin BADGE|sim`: sets (or resets, which unlocks) a staff badge's PIN. BADGE
+ * is the badge's hash from the roles file (`loket --card-hash` printed it); "sim" is the
+ * simulated reader's badge, listed in the roles file when it is not yet (demo, tests). The
+ * PIN is read from standard input, twice when it is a terminal. */
+static int staff_pin_tool(const loket_config *cfg, const char *which)
+{
+    char badge[65] = "", err[512] = "", pin[32] = "", again[32] = "";
+    if (!strcmp(which, "sim")) {
+        if (!card_sim_staff_badge_enrol(cfg->nfc_roles, badge, err, sizeof err)) {
+            fprintf(stderr, "loket: %s\n", err);
+            return 1;
+        }
+    } else {
+        snprintf(badge, sizeof badge, "%s", which);
+    }
+    bool tty = isatty(STDIN_FILENO);
+    if (tty)
+        fprintf(stderr, "PIN (4-8 digits): ");
+    bool ok = fgets(pin, sizeof pin, stdin) != NULL;
+    pin[strcspn(pin, "\r\n")] = '\0';
+    if (ok && tty) {
+        fprintf(stderr, "Again: ");
+        ok = fgets(again, sizeof again, stdin) != NULL;
+        again[strcspn(again, "\r\n")] = '\0';
+        if (ok && strcmp(pin, again)) {
+            fprintf(stderr, "loket: the two PINs differ; nothing changed\n");
+            ok = false;
+            err[0] = '\0';
+        }
+    }
+    staff_pins *p = ok ? staff_pins_open(cfg->nfc_staff_pins, err, sizeof err) : NULL;
+    ok = p && staff_pins_set(p, badge, pin, err, sizeof err);
+    explicit_bzero(pin, sizeof pin);
+    explicit_bzero(again, sizeof again);
+    staff_pins_free(p);
+    if (!ok) {
+        if (err[0])
+            fprintf(stderr, "loket: %s\n", err);
+        return 1;
+    }
+    printf("PIN set for the badge %.8s... in %s (its wrong tries are cleared)\n", badge,
+           cfg->nfc_staff_pins);
+    return 0;
 }
 
 /* The case's reference number: this kiosk's number and the next of its sequence. */
@@ -306,12 +560,18 @@ static void run_effects(kiosk *k, effects *fx)
     for (int i = 0; i < fx->n; i++) {
         effect *e = &fx->items[i];
         switch (e->kind) {
-        case EFFECT_HANDOFF: {
-            handoff_request req;
-            handoff_request_build(k->content, &e->journey, k->cfg.kiosk_id, e->request, &req);
-            if (!worker_submit(k->w, job_handoff, k, &req, sizeof req))
-                post_result(k, &(action){.kind = ACT_HANDOFF_RESULT, .arg = (int)e->request});
-            explicit_bzero(&req, sizeof req);
+        case EFFECT_HANDOFF:
+            start_handoff(k, e);
+            break;
+        case EFFECT_HANDOFF_CANCEL:
+            cancel_handoff(k, e);
+            break;
+        case EFFECT_STAFF_PIN: {
+            pin_job j = {.request = e->request};
+            memcpy(j.pin, e->pin, sizeof j.pin);
+            if (!worker_submit(k->w, job_staff_pin, k, &j, sizeof j))
+                post_result(k, &(action){.kind = ACT_STAFF_PIN_RESULT, .arg = (int)e->request});
+            explicit_bzero(&j, sizeof j);
             break;
         }
         case EFFECT_PRINT: {
@@ -353,6 +613,9 @@ static void run_effects(kiosk *k, effects *fx)
         case EFFECT_CARD_READ: {
             card_job j = {.request = e->request};
             memcpy(j.can, e->can, sizeof j.can);
+            memcpy(j.mrz_number, e->mrz_number, sizeof j.mrz_number);
+            memcpy(j.mrz_birth, e->mrz_birth, sizeof j.mrz_birth);
+            memcpy(j.mrz_expiry, e->mrz_expiry, sizeof j.mrz_expiry);
             if (!k->cards || !worker_submit(k->w, job_card_read, k, &j, sizeof j))
                 post_result(k, &(action){.kind = ACT_CARD_RESULT,
                                          .arg = (int)e->request,
@@ -385,6 +648,8 @@ static void run_effects(kiosk *k, effects *fx)
 static void apply(kiosk *k, const action *a)
 {
     effects fx = {0};
+    if (a->kind == ACT_HANDOFF || a->kind == ACT_CALLBACK_START)
+        refresh_duty(k);
     session_apply(&k->s, a, &fx);
     run_effects(k, &fx);
 }
@@ -403,6 +668,8 @@ static void handle_result_event(kiosk *k, const SDL_Event *ev)
                 .arg = (int)(intptr_t)ev->user.data1,
                 .ok = (d2 & 1) != 0,
                 .value = (uint64_t)(d2 >> 1)};
+    if (a.kind == ACT_STAFF_PIN_RESULT)
+        a.tries = (int)a.value;
     if (a.kind == ACT_CARD_RESULT) {
         card_identity id;
         SDL_LockMutex(k->card_lock);
@@ -437,9 +704,12 @@ static void act_on_control(kiosk *k, const action *a)
     apply(k, a);
     if (k->said != said)
         return; /* the action was to say something (the slip) */
-    if (((k->s.screen == SCREEN_PHONE || k->s.screen == SCREEN_CARD_CAN) &&
+    if (((k->s.screen == SCREEN_PHONE || k->s.screen == SCREEN_CARD_CAN ||
+          k->s.screen == SCREEN_CARD_MRZ_BIRTH || k->s.screen == SCREEN_CARD_MRZ_EXPIRY) &&
          (a->kind == ACT_KEY_DIGIT || a->kind == ACT_KEY_ERASE)) ||
-        (k->s.screen == SCREEN_EMAIL && (a->kind == ACT_KEY_CHAR || a->kind == ACT_KEY_ERASE))) {
+        ((k->s.screen == SCREEN_EMAIL || k->s.screen == SCREEN_CARD_MRZ_NUMBER ||
+          k->s.screen == SCREEN_NAME_GIVEN || k->s.screen == SCREEN_NAME_SURNAME) &&
+         (a->kind == ACT_KEY_CHAR || a->kind == ACT_KEY_ERASE))) {
         speak_typed(k);
         return;
     }
@@ -483,6 +753,19 @@ static void handle_key(kiosk *k, SDL_Keycode key)
         apply(k, &(action){.kind = ACT_SPEECH_RATE, .arg = 1});
         k->spoken_key = 0;
         return;
+    case SDLK_F9:  /* the simulated reader (README: "Trying it out"): the specimen ID card, */
+    case SDLK_F10: /* the simulated staff badge, */
+    case SDLK_F11: /* a library pass: laid on the reader, or taken off when one is there */
+        if (k->cards && !k->cfg.nfc_device[0]) {
+            card_kind want = key == SDLK_F9 ? CARD_ID_DOCUMENT
+                             : key == SDLK_F10 ? CARD_STAFF
+                                               : CARD_LIBRARY_PASS;
+            if (k->s.card != CARD_NONE)
+                card_reader_sim_remove(k->cards);
+            else
+                card_reader_sim_present(k->cards, want);
+        }
+        return;
     default:
         break;
     }
@@ -493,7 +776,8 @@ static void handle_key(kiosk *k, SDL_Keycode key)
     }
     /* On the phone-number and CAN screens the digit keys type digits (also the keypad's), "+"
      * a plus, Backspace erases; elsewhere the numeric keypad steers like an ATM's (README). */
-    if (k->s.screen == SCREEN_PHONE || k->s.screen == SCREEN_CARD_CAN) {
+    if (k->s.screen == SCREEN_PHONE || k->s.screen == SCREEN_CARD_CAN ||
+        k->s.screen == SCREEN_CARD_MRZ_BIRTH || k->s.screen == SCREEN_CARD_MRZ_EXPIRY) {
         int digit = key >= SDLK_0 && key <= SDLK_9            ? (int)(key - SDLK_0)
                     : key >= SDLK_KP_1 && key <= SDLK_KP_9    ? (int)(key - SDLK_KP_1) + 1
                     : key == SDLK_KP_0                        ? 0
@@ -637,9 +921,12 @@ static void speak_after_frame(kiosk *k, bool drawn)
         char one[512];
         /* the keys of the number and address keyboards: which key would tell a listener what
          * is typed, so through the loudspeaker only that it is a key (5.1.3.9) */
-        bool keyboard = (s->screen == SCREEN_PHONE || s->screen == SCREEN_EMAIL ||
-                         s->screen == SCREEN_CARD_CAN) &&
-                        !session_speech_private(s);
+        bool keyboard =
+            (s->screen == SCREEN_PHONE || s->screen == SCREEN_EMAIL ||
+             s->screen == SCREEN_CARD_CAN || s->screen == SCREEN_CARD_MRZ_NUMBER ||
+             s->screen == SCREEN_CARD_MRZ_BIRTH || s->screen == SCREEN_CARD_MRZ_EXPIRY ||
+             s->screen == SCREEN_NAME_GIVEN || s->screen == SCREEN_NAME_SURNAME) &&
+            !session_speech_private(s);
         if (keyboard && (k->say_focus ? !strncmp(ui_focus_id(k->u), "key:", 4)
                                       : !strncmp(k->touched, "key:", 4))) {
             snprintf(one, sizeof one, "%s",
@@ -679,10 +966,16 @@ static void speak_typed(kiosk *k)
     if (!k->sp || !s->access.speech)
         return;
     lang_id lang = session_speech_lang(s);
-    bool phone = s->screen == SCREEN_PHONE || s->screen == SCREEN_CARD_CAN; /* digits */
-    const char *typed = s->screen == SCREEN_PHONE      ? s->data.phone
-                        : s->screen == SCREEN_CARD_CAN ? s->data.can
-                                                       : s->data.email;
+    bool phone = s->screen == SCREEN_PHONE || s->screen == SCREEN_CARD_CAN ||
+                 s->screen == SCREEN_CARD_MRZ_BIRTH || s->screen == SCREEN_CARD_MRZ_EXPIRY;
+    const char *typed = s->screen == SCREEN_PHONE             ? s->data.phone
+                        : s->screen == SCREEN_CARD_CAN        ? s->data.can
+                        : s->screen == SCREEN_CARD_MRZ_BIRTH  ? s->data.mrz_birth
+                        : s->screen == SCREEN_CARD_MRZ_EXPIRY ? s->data.mrz_expiry
+                        : s->screen == SCREEN_CARD_MRZ_NUMBER ? s->data.mrz_number
+                        : s->screen == SCREEN_NAME_GIVEN      ? s->data.name_given
+                        : s->screen == SCREEN_NAME_SURNAME    ? s->data.name_surname
+                                                              : s->data.email;
     if (session_speech_private(s)) {
         if (phone)
             speak_digits(typed, k->typed, sizeof k->typed);
@@ -695,7 +988,9 @@ static void speak_typed(kiosk *k)
         snprintf(k->typed, sizeof k->typed,
                  trn(lang, "%zu cijfer getypt.", "%zu cijfers getypt.", d), d);
     } else {
-        size_t d = strlen(typed);
+        size_t d = 0; /* letters, not bytes (a name's é is two) */
+        for (const char *p = typed; *p; p++)
+            d += ((unsigned char)*p & 0xC0) != 0x80;
         snprintf(k->typed, sizeof k->typed, trn(lang, "%zu teken getypt.", "%zu tekens getypt.", d),
                  d);
     }
@@ -779,6 +1074,12 @@ static bool host_card(void *ctx, card_kind kind)
     return sim;
 }
 
+static bool host_card_bac_only(void *ctx, bool bac_only)
+{
+    kiosk *k = ctx;
+    return k->cards && card_reader_sim_set_bac_only(k->cards, bac_only);
+}
+
 static bool host_fault(void *ctx, const char *what, bool on)
 {
     kiosk *k = ctx;
@@ -820,6 +1121,30 @@ static bool host_wait_card(void *ctx)
         drain_results(k);
     }
     return k->s.card == CARD_ID_DOCUMENT;
+}
+
+/* Until the staff PIN's check has answered. */
+static bool host_wait_pin(void *ctx)
+{
+    kiosk *k = ctx;
+    for (int i = 0; i < 200 && k->s.data.staff_checking; i++) {
+        SDL_Delay(50);
+        drain_results(k);
+    }
+    return !k->s.data.staff_checking;
+}
+
+/* Until the hand-off's answer is in: it reached the desk (true), or it did not. */
+static bool host_wait_handoff(void *ctx)
+{
+    kiosk *k = ctx;
+    for (int i = 0; i < 400 && k->s.data.handoff == HANDOFF_SENDING; i++) {
+        if (k->uplink)
+            uplink_wake(k->uplink);
+        SDL_Delay(50);
+        drain_results(k);
+    }
+    return k->s.data.handoff == HANDOFF_SENT;
 }
 
 static bool host_wait_delivered(void *ctx)
@@ -1012,6 +1337,8 @@ static void open_outbox(kiosk *k)
         return;
     }
     k->uplink = uplink_new(&k->cfg.uplink, k->outbox, err, sizeof err);
+    if (k->uplink)
+        uplink_set_listener(k->uplink, on_uplink_result, k);
     if (!k->uplink || !uplink_start(k->uplink)) {
         log_msg(LOG_ERROR, "uplink", "%s; intakes wait in the outbox",
                 k->uplink ? "cannot start the sender thread" : err);
@@ -1044,6 +1371,9 @@ static void usage(FILE *f)
                "  --outbox-show ID        a dead letter's content (personal data!)\n"
                "  --outbox-resend ID      queue a dead letter again\n"
                "  --printer-status        ask the configured printer how it is (no printing)\n"
+               "  --card-hash             tap a staff badge: the line for the roles file\n"
+               "  --roles FILE            the roles file ([nfc] roles, default DATA_DIR/cards)\n"
+               "  --staff-pin BADGE|sim   set a staff badge's PIN (read from standard input)\n"
                "  --version, --help\n");
 }
 
@@ -1146,7 +1476,8 @@ int main(int argc, char **argv)
     config_defaults(&k->cfg);
     bool windowed = false, first_frame_exit = false;
     char outbox_cmd = 0;
-    bool printer_status_cmd = false;
+    bool printer_status_cmd = false, card_hash_cmd = false;
+    const char *staff_pin_cmd = NULL;
     long long outbox_id = 0;
     const char *script = NULL, *render_log = NULL, *check = NULL, *date = NULL;
     const char *speech_log = NULL;
@@ -1172,7 +1503,10 @@ int main(int argc, char **argv)
         O_OUTBOX_SHOW,
         O_OUTBOX_RESEND,
         O_PRINTER_STATUS,
-        O_SPEECH_LOG
+        O_SPEECH_LOG,
+        O_CARD_HASH,
+        O_ROLES,
+        O_STAFF_PIN
     };
     static const struct option opts[] = {
         {"windowed", no_argument, 0, O_WINDOWED},
@@ -1195,6 +1529,9 @@ int main(int argc, char **argv)
         {"outbox-resend", required_argument, 0, O_OUTBOX_RESEND},
         {"printer-status", no_argument, 0, O_PRINTER_STATUS},
         {"speech-log", required_argument, 0, O_SPEECH_LOG},
+        {"card-hash", no_argument, 0, O_CARD_HASH},
+        {"roles", required_argument, 0, O_ROLES},
+        {"staff-pin", required_argument, 0, O_STAFF_PIN},
         {0, 0, 0, 0},
     };
     int o;
@@ -1269,6 +1606,16 @@ int main(int argc, char **argv)
         case O_OUTBOX:
             outbox_cmd = 'l';
             break;
+        case O_CARD_HASH:
+            card_hash_cmd = true;
+            break;
+        case O_STAFF_PIN:
+            staff_pin_cmd = optarg;
+            break;
+        case O_ROLES:
+            if (!config_set(&k->cfg, "nfc", "roles", optarg, err, sizeof err))
+                goto bad_option;
+            break;
         case O_SPEECH_LOG:
             speech_log = optarg;
             break;
@@ -1303,8 +1650,14 @@ int main(int argc, char **argv)
     k->scripted = script != NULL;
     if (outbox_cmd)
         return outbox_tool(&k->cfg, outbox_cmd, outbox_id);
+    if (card_hash_cmd) /* a staff badge's line for the roles file (made when missing) */
+        return make_dir(k->cfg.data_dir)
+                   ? nfc_enrol_main(k->cfg.nfc_device, k->cfg.nfc_roles, stdout, stderr)
+                   : 1;
     if (printer_status_cmd)
         return printer_tool(&k->cfg);
+    if (staff_pin_cmd)
+        return make_dir(k->cfg.data_dir) ? staff_pin_tool(&k->cfg, staff_pin_cmd) : 1;
 
     if (!make_dir(k->cfg.data_dir)) {
         fprintf(stderr, "loket: cannot create the data folder %s: %s\n", k->cfg.data_dir,
@@ -1331,6 +1684,11 @@ int main(int argc, char **argv)
     k->printer = printer_from_config(&k->cfg);
     k->cfg.session.has_printer = k->printer != NULL;
     k->handoff = handoff_sim_new();
+    k->handoff_lock = SDL_CreateMutex(); /* before the uplink's thread reports */
+    if (!hours_parse(k->cfg.handoff_hours, &k->hours, err, sizeof err)) {
+        fprintf(stderr, "loket: handoff.hours: %s\n", err); /* checked when read: not reached */
+        return 2;
+    }
     open_outbox(k);
 
     civil_date fixed_date = {2026, 11, 28};
@@ -1394,6 +1752,11 @@ int main(int argc, char **argv)
         if (!k->cards)
             log_msg(LOG_ERROR, "card", "no simulated card reader: %s", err);
     }
+    if (k->cards) /* staff badges and library passes */
+        card_reader_set_cards(k->cards, k->cfg.nfc_roles, &k->cfg.nfc_library);
+    k->pins = staff_pins_open(k->cfg.nfc_staff_pins, err, sizeof err);
+    if (!k->pins) /* no badge gets in until it is fixed */
+        log_msg(LOG_ERROR, "staff", "staff badge PINs: %s", err);
     if (speech_log && k->scripted) {
         /* what is read aloud can be personal (through a headset): a test's file only */
         k->speech_log = fopen(speech_log, "w");
@@ -1443,6 +1806,7 @@ int main(int argc, char **argv)
                          .key = host_key,
                          .advance = host_advance,
                          .card = host_card,
+                         .card_bac_only = host_card_bac_only,
                          .fault = host_fault,
                          .frame = host_frame,
                          .logframe = host_logframe,
@@ -1450,6 +1814,8 @@ int main(int argc, char **argv)
                          .state = host_state,
                          .wait_delivered = host_wait_delivered,
                          .wait_card = host_wait_card,
+                         .wait_handoff = host_wait_handoff,
+                         .wait_pin = host_wait_pin,
                          .last_speech = host_last_speech,
                          .speaking = host_speaking};
         rc = script_run(script, k->u, &h, k->shot_dir[0] ? k->shot_dir : ".", err, sizeof err);
@@ -1526,8 +1892,10 @@ int main(int argc, char **argv)
     metrics_shutdown();
     k->handoff->destroy(k->handoff);
     card_reader_destroy(k->cards);
+    staff_pins_free(k->pins);
     explicit_bzero(&k->card_box, sizeof k->card_box);
     SDL_DestroyMutex(k->card_lock);
+    SDL_DestroyMutex(k->handoff_lock);
     content_free(k->content);
     IMG_Quit();
     SDL_Quit();

@@ -29,6 +29,8 @@ struct uplink {
     pthread_cond_t cond;
     unsigned seed;
     uplink_status st;
+    uplink_listener listener;
+    void *listener_ctx;
 };
 
 void uplink_config_defaults(uplink_config *c)
@@ -278,13 +280,34 @@ static void copy_uuid(const char *u, char *out, size_t cap)
     snprintf(out, cap, "%s", ok ? u : "");
 }
 
+/* What an answer says: found, and the uuids the next steps need. `contact`: the
+ * klantcontact's uuid (POST maak-klantcontact, lookup of a contact) or the task's (lookup of a
+ * task, whose toelichting goes to `text`). */
+typedef struct {
+    char betrokkene[40], contact[40];
+    char text[1024];
+} answer_ids;
+
+static deliver_result read_answer(answer_kind kind, long status, const char *bytes, size_t n,
+                                  bool *found, answer_ids *ids, char *why, size_t whycap);
+
 deliver_result uplink_read_answer(answer_kind kind, long status, const char *bytes, size_t n,
                                   bool *found, char *betrokkene, size_t bcap, char *why,
                                   size_t whycap)
 {
-    *found = false;
+    answer_ids ids;
+    deliver_result r = read_answer(kind, status, bytes, n, found, &ids, why, whycap);
     if (bcap)
-        betrokkene[0] = '\0';
+        snprintf(betrokkene, bcap, "%s", ids.betrokkene);
+    explicit_bzero(&ids, sizeof ids);
+    return r;
+}
+
+static deliver_result read_answer(answer_kind kind, long status, const char *bytes, size_t n,
+                                  bool *found, answer_ids *ids, char *why, size_t whycap)
+{
+    *found = false;
+    memset(ids, 0, sizeof *ids);
     why[0] = '\0';
     json_t *resp = n ? json_loadb(bytes, n, 0, NULL) : NULL;
     deliver_result res = DELIVER_OK;
@@ -296,7 +319,11 @@ deliver_result uplink_read_answer(answer_kind kind, long status, const char *byt
     } else if (kind == ANSWER_POST) {
         *found = true;
         copy_uuid(json_string_value(json_object_get(json_object_get(resp, "betrokkene"), "uuid")),
-                  betrokkene, bcap);
+                  ids->betrokkene, sizeof ids->betrokkene);
+        /* maak-klantcontact answers with the klantcontact; an internetaak with itself */
+        json_t *kc = json_object_get(resp, "klantcontact");
+        copy_uuid(json_string_value(json_object_get(kc ? kc : resp, "uuid")), ids->contact,
+                  sizeof ids->contact);
     } else if (!json_is_object(resp) || !json_is_array(json_object_get(resp, "results"))) {
         /* an answer we cannot read proves nothing: try again, never send blindly */
         snprintf(why, whycap, "HTTP %ld: the lookup's answer is not a list of results", status);
@@ -305,7 +332,19 @@ deliver_result uplink_read_answer(answer_kind kind, long status, const char *byt
         json_t *first = json_array_get(json_object_get(resp, "results"), 0);
         *found = first != NULL;
         if (first && kind == ANSWER_LOOKUP_CONTACT)
-            copy_uuid(betrokkene_uuid_of(first), betrokkene, bcap);
+            copy_uuid(betrokkene_uuid_of(first), ids->betrokkene, sizeof ids->betrokkene);
+        if (first && (kind == ANSWER_LOOKUP_CONTACT || kind == ANSWER_LOOKUP_TASK))
+            copy_uuid(json_string_value(json_object_get(first, "uuid")), ids->contact,
+                      sizeof ids->contact);
+        if (first && kind == ANSWER_LOOKUP_TASK) {
+            const char *t = json_string_value(json_object_get(first, "toelichting"));
+            snprintf(ids->text, sizeof ids->text, "%s", t ? t : "");
+            if (!ids->contact[0]) {
+                /* a task we cannot address cannot be changed: try again later */
+                snprintf(why, whycap, "HTTP %ld: the task found has no uuid", status);
+                res = DELIVER_RETRY;
+            }
+        }
     }
     json_decref(resp);
     return res;
@@ -313,23 +352,22 @@ deliver_result uplink_read_answer(answer_kind kind, long status, const char *byt
 
 /* One request and the reading of its answer. */
 static deliver_result call(uplink *u, answer_kind kind, const char *method, const char *path,
-                           const char *req, bool *found, char *betrokkene, size_t bcap, char *why,
-                           size_t whycap)
+                           const char *req, bool *found, answer_ids *ids, char *why, size_t whycap)
 {
     long status;
     body b;
     *found = false;
+    memset(ids, 0, sizeof *ids);
     if (!http(u, method, path, req, &status, &b, why, whycap))
         return DELIVER_RETRY;
-    deliver_result r =
-        uplink_read_answer(kind, status, b.b, b.n, found, betrokkene, bcap, why, whycap);
+    deliver_result r = read_answer(kind, status, b.b, b.n, found, ids, why, whycap);
     body_free(&b);
     return r;
 }
 
-/* POSTs a JSON body (wiped after sending: it holds a citizen's answers). */
-static deliver_result post(uplink *u, const char *path, const json_t *obj, char *betrokkene,
-                           size_t bcap, char *why, size_t whycap)
+/* POSTs (or PATCHes) a JSON body (wiped after sending: it holds a citizen's answers). */
+static deliver_result send_json(uplink *u, const char *method, const char *path,
+                                const json_t *obj, answer_ids *ids, char *why, size_t whycap)
 {
     char *req = json_dumps(obj, JSON_COMPACT);
     if (!req) {
@@ -337,11 +375,42 @@ static deliver_result post(uplink *u, const char *path, const json_t *obj, char 
         return DELIVER_RETRY;
     }
     bool stored = false;
-    deliver_result r =
-        call(u, ANSWER_POST, "POST", path, req, &stored, betrokkene, bcap, why, whycap);
+    deliver_result r = call(u, ANSWER_POST, method, path, req, &stored, ids, why, whycap);
     explicit_bzero(req, strlen(req));
     free(req);
     return r;
+}
+
+/* Closes a hand-off's task: found by its referentienummer among the open ones (none open:
+ * closed already, or never delivered — nothing to do), then PATCHed to "verwerkt" with the
+ * note added to its toelichting. */
+static deliver_result close_task(uplink *u, const char *ref, json_t *change, char *why,
+                                 size_t whycap)
+{
+    char path[256];
+    bool have = false;
+    answer_ids ids;
+    snprintf(path, sizeof path, "/internetaken?referentienummer=%s&status=te_verwerken", ref);
+    deliver_result res = call(u, ANSWER_LOOKUP_TASK, "GET", path, NULL, &have, &ids, why, whycap);
+    if (res != DELIVER_OK || !have)
+        goto out;
+    const char *note = json_string_value(json_object_get(change, "notitie"));
+    const char *when = json_string_value(json_object_get(change, "afgehandeldOp"));
+    char text[1200];
+    snprintf(text, sizeof text, "%s%s%s", ids.text, ids.text[0] && note && note[0] ? "\n" : "",
+             note ? note : "");
+    if (intake_utf8_chars(text) > 1000)
+        snprintf(text, sizeof text, "%s", note ? note : "");
+    json_t *patch = json_pack("{s:s, s:s, s:s}", "status", "verwerkt", "afgehandeldOp",
+                              when ? when : "", "toelichting", text);
+    snprintf(path, sizeof path, "/internetaken/%s", ids.contact);
+    answer_ids ignored;
+    res = patch ? send_json(u, "PATCH", path, patch, &ignored, why, whycap) : DELIVER_RETRY;
+    json_decref(patch);
+    explicit_bzero(text, sizeof text);
+out:
+    explicit_bzero(&ids, sizeof ids);
+    return res;
 }
 
 deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lookup, char *why,
@@ -352,24 +421,40 @@ deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lo
     const char *ref = json_string_value(json_object_get(env, "reference"));
     json_t *mk = json_object_get(env, "maak_klantcontact");
     json_t *da = json_object_get(env, "digitaal_adres");
-    if (!ref || !json_is_object(mk) || strlen(ref) > 10) {
-        snprintf(why, whycap, "the outbox record is not an intake envelope");
+    json_t *taak = json_object_get(env, "internetaak");
+    json_t *close = json_object_get(env, "taak_afsluiten");
+    deliver_result res;
+    char path[256];
+    answer_ids ids = {0}, got;
+    bool have = false;
+    if (!ref || strlen(ref) > 10 || strspn(ref, "0123456789") != strlen(ref) ||
+        (!json_is_object(mk) && !json_is_object(close))) {
+        snprintf(why, whycap, "the outbox record is not an envelope the uplink knows");
         json_decref(env);
         return DELIVER_DEAD;
     }
-    deliver_result res;
-    char path[256], betrokkene[64] = "", ignored[8];
-    bool have = false;
-    if (lookup) {
+    if (json_is_object(close)) {
+        res = close_task(u, ref, close, why, whycap);
+        goto out;
+    }
+    if (json_is_object(taak) && lookup) {
+        /* a hand-off that may have arrived: its taak, still open, says so */
+        snprintf(path, sizeof path, "/internetaken?referentienummer=%s", ref);
+        res = call(u, ANSWER_LOOKUP_TASK, "GET", path, NULL, &have, &got, why, whycap);
+        explicit_bzero(&got, sizeof got);
+        if (res != DELIVER_OK || have)
+            goto out;
+    }
+    /* a hand-off looks its contact up always: a contact without its taak is half a hand-off */
+    if (lookup || json_is_object(taak)) {
         snprintf(path, sizeof path, "/klantcontacten?referentienummer=%s&expand=hadBetrokkenen",
                  ref);
-        res = call(u, ANSWER_LOOKUP_CONTACT, "GET", path, NULL, &have, betrokkene,
-                   sizeof betrokkene, why, whycap);
+        res = call(u, ANSWER_LOOKUP_CONTACT, "GET", path, NULL, &have, &ids, why, whycap);
         if (res != DELIVER_OK)
             goto out;
     }
     if (!have) {
-        res = post(u, "/maak-klantcontact", mk, betrokkene, sizeof betrokkene, why, whycap);
+        res = send_json(u, "POST", "/maak-klantcontact", mk, &ids, why, whycap);
         if (res != DELIVER_OK)
             goto out;
     }
@@ -378,26 +463,49 @@ deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lo
         if (lookup) {
             const char *r = json_string_value(json_object_get(da, "referentie"));
             snprintf(path, sizeof path, "/digitaleadressen?referentie=%s", r ? r : "");
-            res = call(u, ANSWER_LOOKUP_ADDRESS, "GET", path, NULL, &da_have, ignored,
-                       sizeof ignored, why, whycap);
+            res = call(u, ANSWER_LOOKUP_ADDRESS, "GET", path, NULL, &da_have, &got, why, whycap);
             if (res != DELIVER_OK)
                 goto out;
         }
         if (!da_have) {
             json_t *adres = json_deep_copy(da);
-            if (betrokkene[0])
+            if (ids.betrokkene[0])
                 json_object_set_new(adres, "verstrektDoorBetrokkene",
-                                    json_pack("{s:s}", "uuid", betrokkene));
-            res = post(u, "/digitaleadressen", adres, ignored, sizeof ignored, why, whycap);
+                                    json_pack("{s:s}", "uuid", ids.betrokkene));
+            res = send_json(u, "POST", "/digitaleadressen", adres, &got, why, whycap);
             json_decref(adres);
             if (res != DELIVER_OK)
                 goto out;
         }
     }
+    if (json_is_object(taak)) {
+        if (!ids.contact[0]) {
+            snprintf(why, whycap, "the case service did not say which klantcontact it stored");
+            res = DELIVER_RETRY;
+            goto out;
+        }
+        json_t *t = json_deep_copy(taak);
+        json_object_set_new(t, "aanleidinggevendKlantcontact",
+                            json_pack("{s:s}", "uuid", ids.contact));
+        res = send_json(u, "POST", "/internetaken", t, &got, why, whycap);
+        json_decref(t);
+        if (res != DELIVER_OK)
+            goto out;
+    }
     res = DELIVER_OK;
 out:
+    explicit_bzero(&ids, sizeof ids);
+    explicit_bzero(&got, sizeof got);
     json_decref(env);
     return res;
+}
+
+void uplink_set_listener(uplink *u, uplink_listener fn, void *ctx)
+{
+    pthread_mutex_lock(&u->lock);
+    u->listener = fn;
+    u->listener_ctx = ctx;
+    pthread_mutex_unlock(&u->lock);
 }
 
 bool uplink_step(uplink *u, int64_t now_s)
@@ -411,9 +519,11 @@ bool uplink_step(uplink *u, int64_t now_s)
         return false; /* the outbox cannot count: do not risk a double */
     }
     char why[200];
-    deliver_result res = strcmp(r.kind, "intake") == 0
-                             ? uplink_deliver(u, (const char *)r.data, r.n, lookup, why, sizeof why)
-                             : (snprintf(why, sizeof why, "unknown record kind"), DELIVER_DEAD);
+    bool known = !strcmp(r.kind, "intake") || !strcmp(r.kind, "handoff") ||
+                 !strcmp(r.kind, "task-close");
+    deliver_result res = known ? uplink_deliver(u, (const char *)r.data, r.n, lookup, why,
+                                                sizeof why)
+                               : (snprintf(why, sizeof why, "unknown record kind"), DELIVER_DEAD);
     pthread_mutex_lock(&u->lock);
     if (res == DELIVER_OK) {
         outbox_delivered(u->ob, r.id);
@@ -439,14 +549,18 @@ bool uplink_step(uplink *u, int64_t now_s)
             u->st.failing_since_s = now_s;
         snprintf(u->st.last_error, sizeof u->st.last_error, "%s", why);
     }
+    uplink_listener fn = u->listener;
+    void *fn_ctx = u->listener_ctx;
     pthread_mutex_unlock(&u->lock);
+    if (fn)
+        fn(fn_ctx, r.id, r.kind, res);
     if (res != DELIVER_OK)
         log_msg(res == DELIVER_DEAD ? LOG_ERROR : LOG_WARN, "uplink", "record %lld %s: %s",
                 (long long)r.id,
                 res == DELIVER_DEAD ? "kept as a dead letter" : "not delivered, retried later",
                 why);
     else
-        log_msg(LOG_INFO, "uplink", "record %lld delivered", (long long)r.id);
+        log_msg(LOG_INFO, "uplink", "record %lld (%s) delivered", (long long)r.id, r.kind);
     outbox_record_free(&r);
     outbox_stats os;
     if (outbox_get_stats(u->ob, &os)) {

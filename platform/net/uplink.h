@@ -53,17 +53,30 @@ void uplink_wake(uplink *u);
 void uplink_free(uplink *u);
 void uplink_get_status(uplink *u, uplink_status *st);
 
-/* One delivery attempt of one envelope (the sender thread's step; for tests). `lookup`: the
+/* One delivery attempt of one envelope (the sender thread's step; for tests). Envelopes:
+ * an intake (maak_klantcontact [+ digitaal_adres]); a hand-off (the same + internetaak,
+ * linked to its klantcontact; found again by its referentienummer); a task to close
+ * (taak_afsluiten: PATCH of the open internetaak with that referentienummer). `lookup`: the
  * record may have arrived already. `why` gets the reason of a retry or dead letter. */
 deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lookup, char *why,
                               size_t whycap);
 /* Reads the case service's answer (any bytes; exposed for the fuzz target): for a POST,
  * whether it was stored and the betrokkene's uuid; for a lookup, whether the record is there
  * (and its betrokkene's uuid). A lookup answer that cannot be read means "try again". */
-typedef enum { ANSWER_POST, ANSWER_LOOKUP_CONTACT, ANSWER_LOOKUP_ADDRESS } answer_kind;
+typedef enum {
+    ANSWER_POST,
+    ANSWER_LOOKUP_CONTACT,
+    ANSWER_LOOKUP_ADDRESS,
+    ANSWER_LOOKUP_TASK
+} answer_kind;
 deliver_result uplink_read_answer(answer_kind kind, long status, const char *bytes, size_t n,
                                   bool *found, char *betrokkene, size_t bcap, char *why,
                                   size_t whycap);
+/* Told, on the sender thread, how each attempt ended (record id, kind, result), so that the
+ * kiosk can say "someone is coming" once a hand-off has arrived — or that it has not. */
+typedef void (*uplink_listener)(void *ctx, int64_t record, const char *kind, deliver_result r);
+void uplink_set_listener(uplink *u, uplink_listener fn, void *ctx);
+
 /* The sender thread's loop body, once: takes the next due record, if any, and tries it.
  * Returns false when nothing was due. */
 bool uplink_step(uplink *u, int64_t now_s);

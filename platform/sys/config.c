@@ -1,11 +1,13 @@
 #include "sys/config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hours.h"
 #include "core/lang.h"
 
 #ifndef LOKET_ASSETS_DIR
@@ -46,6 +48,7 @@ void config_defaults(loket_config *cfg)
     snprintf(cfg->printer_backend, sizeof cfg->printer_backend, "file");
     printer_options_defaults(&cfg->printer);
     uplink_config_defaults(&cfg->uplink);
+    nfc_library_defaults(&cfg->nfc_library);
     snprintf(cfg->handoff_backend, sizeof cfg->handoff_backend, "sim");
 }
 
@@ -227,6 +230,32 @@ bool config_set(loket_config *cfg, const char *section, const char *key, const c
         return STR(nfc_device);
     if (IS("nfc", "csca_dir"))
         return STR(csca_dir);
+    if (IS("nfc", "roles"))
+        return STR(nfc_roles);
+    if (IS("nfc", "staff_pins"))
+        return STR(nfc_staff_pins);
+    if (IS("nfc", "library_pass")) {
+        if (!nfc_library_parse_mode(v, &cfg->nfc_library.mode)) {
+            snprintf(err, errcap, "'%s' is not a library pass setting (off, uid)", v);
+            return false;
+        }
+        return true;
+    }
+    if (IS("nfc", "library_number")) {
+        if (!nfc_library_parse_format(v, &cfg->nfc_library.format)) {
+            snprintf(err, errcap,
+                     "'%s' is not a library pass number (uid-decimal-le, uid-decimal-be, uid-hex)",
+                     v);
+            return false;
+        }
+        return true;
+    }
+    if (IS("nfc", "library_digits")) {
+        if (!set_long(&n, v, 0, 32, err, errcap))
+            return false;
+        cfg->nfc_library.digits = (int)n;
+        return true;
+    }
     if (IS("speech", "data_dir"))
         return STR(speech_data_dir);
     if (IS("speech", "device"))
@@ -355,11 +384,33 @@ bool config_set(loket_config *cfg, const char *section, const char *key, const c
         return true;
     }
     if (IS("handoff", "backend")) {
-        if (strcmp(v, "sim")) {
-            snprintf(err, errcap, "'%s' is not a hand-off backend (sim)", v);
+        if (strcmp(v, "sim") && strcmp(v, "casesvc")) {
+            snprintf(err, errcap, "'%s' is not a hand-off backend (sim, casesvc)", v);
             return false;
         }
         return STR(handoff_backend);
+    }
+    if (IS("handoff", "team")) {
+        bool uuid = strlen(v) == 36;
+        for (size_t i = 0; uuid && i < 36; i++)
+            uuid = (i == 8 || i == 13 || i == 18 || i == 23) ? v[i] == '-' : isxdigit((unsigned char)v[i]) != 0;
+        if (!uuid) {
+            snprintf(err, errcap, "handoff.team must be the team actor's uuid "
+                                  "(loket-casesvc init-site prints it)");
+            return false;
+        }
+        return STR(handoff_team);
+    }
+    if (IS("handoff", "place"))
+        return STR(handoff_place);
+    if (IS("handoff", "hours")) {
+        hours h;
+        char why[160];
+        if (!hours_parse(v, &h, why, sizeof why)) {
+            snprintf(err, errcap, "handoff.hours: %s", why);
+            return false;
+        }
+        return STR(handoff_hours);
     }
 #undef IS
 #undef STR
@@ -431,6 +482,17 @@ bool config_finish(loket_config *cfg, char *err, size_t errcap)
         snprintf(err, errcap, "data_dir is too long");
         return false;
     }
+    if (!cfg->nfc_roles[0] && snprintf(cfg->nfc_roles, sizeof cfg->nfc_roles, "%s/cards",
+                                       cfg->data_dir) >= (int)sizeof cfg->nfc_roles) {
+        snprintf(err, errcap, "data_dir is too long");
+        return false;
+    }
+    if (!cfg->nfc_staff_pins[0] &&
+        snprintf(cfg->nfc_staff_pins, sizeof cfg->nfc_staff_pins, "%s/staff-pins",
+                 cfg->data_dir) >= (int)sizeof cfg->nfc_staff_pins) {
+        snprintf(err, errcap, "data_dir is too long");
+        return false;
+    }
     if (!cfg->outbox_path[0] && snprintf(cfg->outbox_path, sizeof cfg->outbox_path, "%s/outbox.db",
                                          cfg->data_dir) >= (int)sizeof cfg->outbox_path) {
         snprintf(err, errcap, "data_dir is too long");
@@ -446,6 +508,12 @@ bool config_finish(loket_config *cfg, char *err, size_t errcap)
         snprintf(err, errcap,
                  "uplink.url needs uplink.ca, uplink.cert, uplink.key and "
                  "uplink.token_file");
+        return false;
+    }
+    if (!strcmp(cfg->handoff_backend, "casesvc") &&
+        (!cfg->uplink.base_url[0] || !cfg->handoff_team[0])) {
+        snprintf(err, errcap, "handoff.backend = casesvc needs uplink.url and handoff.team (the "
+                              "site's team actor)");
         return false;
     }
     /* The simulated printer (a file) also shows the slip as a picture; a real printer's slips

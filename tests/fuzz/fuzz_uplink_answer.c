@@ -16,8 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const long statuses[] = {200, 201, 400, 401, 403, 404, 409, 413, 422, 500, 503, 302};
     if (size < 1)
         return 0;
-    answer_kind kind = (answer_kind)(data[0] % 3);
-    long status = statuses[(data[0] / 3) % (sizeof statuses / sizeof statuses[0])];
+    answer_kind kind = (answer_kind)(data[0] % 4); /* post, contact, address, task lookups */
+    long status = statuses[(data[0] / 4) % (sizeof statuses / sizeof statuses[0])];
     bool found = false;
     char betrokkene[64], why[200];
     deliver_result r = uplink_read_answer(kind, status, (const char *)data + 1, size - 1, &found,

@@ -225,7 +225,204 @@ static void name_from_the_id_card(void **state)
     }
 }
 
+/* A name the citizen typed (no card, or one that could not be read): the same contactnaam,
+ * UTF-8 as typed, and a naambron that says it was typed and not checked. */
+static void name_typed_by_the_citizen(void **state)
+{
+    (void)state;
+    journey j = gerard();
+    intake_input in = input(&j, intake_overview_orgs(C, &j));
+    in.given = "Gérard Jan";
+    in.surname = "van 't Hek";
+    in.name_typed = true;
+    char err[200];
+    char *env = intake_envelope(&in, err, sizeof err);
+    assert_non_null(env);
+    json_t *e = json_loads(env, 0, NULL);
+    json_t *mk = json_object_get(e, "maak_klantcontact");
+    json_t *cn = json_object_get(json_object_get(mk, "betrokkene"), "contactnaam");
+    assert_string_equal(json_string_value(json_object_get(cn, "voornaam")), "Gérard Jan");
+    assert_string_equal(json_string_value(json_object_get(cn, "achternaam")), "van 't Hek");
+    json_t *meta = json_object_get(json_object_get(mk, "klantcontact"), "metadata");
+    const char *bron = json_string_value(json_object_get(meta, "naambron"));
+    assert_non_null(bron);
+    assert_non_null(strstr(bron, "Ingetypt"));
+    assert_non_null(strstr(bron, "niet gecontroleerd"));
+    assert_null(strstr(bron, "ID-kaart"));
+    write_body("maak-klantcontact-ingetypt", mk);
+    json_decref(e);
+    free(env);
+    /* the same name from a card says so */
+    in.name_typed = false;
+    env = intake_envelope(&in, err, sizeof err);
+    e = json_loads(env, 0, NULL);
+    meta = json_object_get(
+        json_object_get(json_object_get(e, "maak_klantcontact"), "klantcontact"), "metadata");
+    assert_null(strstr(json_string_value(json_object_get(meta, "naambron")), "Ingetypt"));
+    json_decref(e);
+    free(env);
+}
+
 /* ---- every answer path, every language: within the API's limits ---- */
+
+static char NUMBER[11], CODE[5]; /* a hand-off's number (kiosk 1, sequence 42), last 4 */
+
+static handoff_input handoff_in(const journey *j, uint64_t consent)
+{
+    refnum_make(1, 42, NUMBER);
+    memcpy(CODE, NUMBER + 6, 5);
+    return (handoff_input){.c = C,
+                           .j = j,
+                           .kind = HANDOFF_WARM,
+                           .number = NUMBER,
+                           .consent = consent,
+                           .place = "zuil 2 bij de ingang",
+                           .team = "7d6f2a1e-3b4c-4d5e-8f90-a1b2c3d4e5f6",
+                           .kiosk_id = "zuil-2",
+                           .site_name = "Informatiepunt Digitale Overheid",
+                           .when = "2026-11-28T10:42:00+01:00",
+                           .asked_at = "10:42",
+                           .intake_id = "5f0c6c7e-8d7a-4c41-9b3e-2f1d6a0b9c11"};
+}
+
+/* Issue 7: a hand-off is a klantcontact of its own (its own number) with an internetaak for
+ * the site's team; the answers go along only with consent. */
+static void warm_handoff_envelope(void **state)
+{
+    (void)state;
+    journey j = gerard();
+    j.screen = SCREEN_QUESTION;
+    j.question = 0;
+    j.lang = LANG_EN;
+    handoff_input in = handoff_in(&j, 0);
+    char err[200];
+    char *env = intake_handoff_envelope(&in, err, sizeof err);
+    assert_non_null(env);
+    json_t *e = json_loads(env, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(e, "reference")), NUMBER);
+    json_t *mk = json_object_get(e, "maak_klantcontact");
+    json_t *kc = json_object_get(mk, "klantcontact");
+    assert_string_equal(json_string_value(json_object_get(kc, "referentienummer")), NUMBER);
+    assert_string_equal(json_string_value(json_object_get(kc, "taal")), "eng");
+    const char *inhoud = json_string_value(json_object_get(kc, "inhoud"));
+    /* no consent: what the citizen asked about, not the answers */
+    assert_null(strstr(inhoud, "15 december 2026"));
+    assert_non_null(strstr(inhoud, "geen toestemming"));
+    json_t *meta = json_object_get(kc, "metadata");
+    assert_null(json_object_get(meta, "signalen"));
+    assert_string_equal(json_string_value(json_object_get(meta, "herkenningsnummer")), CODE);
+    assert_string_equal(json_string_value(json_object_get(meta, "bon")), j.reference);
+    json_t *t = json_object_get(e, "internetaak");
+    assert_string_equal(json_string_value(json_object_get(t, "gevraagdeHandeling")),
+                        "Warm overdracht: inwoner wacht bij zuil 2 bij de ingang");
+    assert_string_equal(json_string_value(json_object_get(t, "status")), "te_verwerken");
+    assert_string_equal(json_string_value(json_object_get(t, "referentienummer")), NUMBER);
+    const char *toel = json_string_value(json_object_get(t, "toelichting"));
+    char herk[40];
+    snprintf(herk, sizeof herk, "Herkenningsnummer %s", CODE);
+    assert_non_null(strstr(toel, herk));
+    assert_non_null(strstr(toel, "Gevraagd om 10:42"));
+    assert_non_null(strstr(toel, "Ik ga verhuizen"));
+    assert_non_null(strstr(toel, "Engels"));
+    assert_non_null(strstr(toel, "de vraag \""));
+    assert_true(intake_utf8_chars(toel) <= 1000);
+    json_t *actors = json_object_get(t, "toegewezenAanActoren");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(actors, 0), "uuid")),
+                        in.team);
+    assert_null(json_object_get(e, "digitaal_adres"));
+    write_body("maak-klantcontact-handoff", mk);
+    /* as the uplink sends it: linked to the klantcontact the service stored */
+    json_t *sent = json_deep_copy(t);
+    json_object_set_new(sent, "aanleidinggevendKlantcontact",
+                        json_pack("{s:s}", "uuid", "0d3f4a8e-2c1b-4e5f-9a7b-6c5d4e3f2a1b"));
+    write_body("internetaak-handoff", sent);
+    json_decref(sent);
+    json_decref(e);
+    free(env);
+
+    /* with consent the answers go along */
+    in.consent = intake_overview_orgs(C, &j);
+    env = intake_handoff_envelope(&in, err, sizeof err);
+    e = json_loads(env, 0, NULL);
+    kc = json_object_get(json_object_get(e, "maak_klantcontact"), "klantcontact");
+    assert_non_null(strstr(json_string_value(json_object_get(kc, "inhoud")), "15 december 2026"));
+    json_decref(e);
+    free(env);
+
+    /* before any life event (the welcome screen) it still works */
+    journey none = gerard();
+    none.event = -1;
+    none.screen = SCREEN_WELCOME;
+    none.reference[0] = '\0';
+    in = handoff_in(&none, 0);
+    env = intake_handoff_envelope(&in, err, sizeof err);
+    assert_non_null(env);
+    assert_non_null(strstr(env, "nog niet gekozen"));
+    assert_null(strstr(env, "\"bon\":\"0"));
+    free(env);
+    /* without a valid number or a team: refused, said why */
+    char wrong[11];
+    memcpy(wrong, NUMBER, sizeof wrong);
+    wrong[9] = wrong[9] == '9' ? '0' : (char)(wrong[9] + 1); /* the check digit is wrong */
+    in.number = wrong;
+    assert_null(intake_handoff_envelope(&in, err, sizeof err));
+    assert_non_null(strstr(err, "number"));
+    in.number = NUMBER;
+    in.team = "";
+    assert_null(intake_handoff_envelope(&in, err, sizeof err));
+    assert_non_null(strstr(err, "handoff.team"));
+}
+
+static void call_back_handoff_and_closing(void **state)
+{
+    (void)state;
+    journey j = gerard();
+    handoff_input in = handoff_in(&j, 0);
+    in.kind = HANDOFF_CALLBACK;
+    in.phone = "06-1234 5678";
+    char err[200];
+    char *env = intake_handoff_envelope(&in, err, sizeof err);
+    assert_non_null(env);
+    json_t *e = json_loads(env, 0, NULL);
+    json_t *da = json_object_get(e, "digitaal_adres");
+    assert_string_equal(json_string_value(json_object_get(da, "adres")), "0612345678");
+    assert_string_equal(json_string_value(json_object_get(da, "soortDigitaalAdres")),
+                        "telefoonnummer");
+    char daref[40];
+    snprintf(daref, sizeof daref, "loket-%s", NUMBER);
+    assert_string_equal(json_string_value(json_object_get(da, "referentie")), daref);
+    json_t *t = json_object_get(e, "internetaak");
+    assert_non_null(strstr(json_string_value(json_object_get(t, "gevraagdeHandeling")),
+                           "Terugbelverzoek"));
+    /* the phone number only in the digitaal adres */
+    assert_null(strstr(json_string_value(json_object_get(t, "toelichting")), "5678"));
+    write_body("digitaal-adres-callback", da);
+    json_decref(e);
+    free(env);
+    in.phone = "12345";
+    assert_null(intake_handoff_envelope(&in, err, sizeof err));
+
+    /* the PATCH the uplink makes of it */
+    json_t *patch = json_pack("{s:s, s:s, s:s}", "status", "verwerkt", "afgehandeldOp",
+                              "2026-11-28T10:45:00+01:00", "toelichting", "Niet meer nodig.");
+    write_body("internetaak-close", patch);
+    json_decref(patch);
+    env = intake_task_close_envelope(NUMBER, "Niet meer nodig.",
+                                     "2026-11-28T10:45:00+01:00", err, sizeof err);
+    assert_non_null(env);
+    e = json_loads(env, 0, NULL);
+    json_t *c = json_object_get(e, "taak_afsluiten");
+    assert_string_equal(json_string_value(json_object_get(c, "status")), "verwerkt");
+    assert_string_equal(json_string_value(json_object_get(c, "notitie")), "Niet meer nodig.");
+    json_decref(e);
+    free(env);
+    assert_null(intake_task_close_envelope("12", "x", "y", err, sizeof err));
+    char code[5];
+    intake_handoff_code(NUMBER, code);
+    assert_string_equal(code, CODE);
+    intake_handoff_code("12", code);
+    assert_string_equal(code, "");
+}
 
 typedef struct {
     int paths, cut;
@@ -352,7 +549,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(gerard_with_consent_for_the_municipality_only),
         cmocka_unit_test(call_back_and_email),
         cmocka_unit_test(name_from_the_id_card),
+        cmocka_unit_test(name_typed_by_the_citizen),
         cmocka_unit_test(every_intake_fits_the_api),
+        cmocka_unit_test(warm_handoff_envelope),
+        cmocka_unit_test(call_back_handoff_and_closing),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     content_free(C);

@@ -359,6 +359,177 @@ static void handoff_failure_can_be_retried(void **state)
     assert_int_not_equal(FX.items[0].request, r);
 }
 
+/* Issue 7: the hand-off gets a number of its own; "someone is coming" only once the desk has
+ * it; it can be cancelled (the desk's task is closed); a delivery that comes late still
+ * counts. */
+static void handoff_number_and_cancel(void **state)
+{
+    (void)state;
+    session s;
+    go_to(&s, SCREEN_QUESTION);
+    act_k(&s, ACT_HANDOFF, 0);
+    assert_true(has_effect(EFFECT_HANDOFF));
+    assert_false(FX.items[0].callback);
+    assert_int_equal(FX.items[0].journey.question, s.data.question);
+    uint32_t r = FX.items[0].request;
+    act(&s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = 10000427});
+    assert_string_equal(s.data.handoff_number, "0010000427");
+    assert_int_equal(s.data.handoff, HANDOFF_SENDING); /* stored is not arrived */
+    act_k(&s, ACT_HANDOFF, 0); /* asked again while on its way: no second request */
+    assert_int_equal(FX.n, 0);
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = false});
+    assert_int_equal(s.data.handoff, HANDOFF_FAILED);
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r + 7, .ok = true});
+    assert_int_equal(s.data.handoff, HANDOFF_FAILED); /* another request's answer */
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = true});
+    assert_int_equal(s.data.handoff, HANDOFF_SENT); /* arrived after all */
+    act_k(&s, ACT_HANDOFF, 0); /* asked again once it arrived: shown, not sent again */
+    assert_int_equal(FX.n, 0);
+    assert_true(s.data.handoff_shown);
+    act_k(&s, ACT_HANDOFF_CANCEL, 0);
+    assert_true(has_effect(EFFECT_HANDOFF_CANCEL));
+    assert_string_equal(FX.items[0].number, "0010000427");
+    assert_int_equal(s.data.handoff, HANDOFF_NONE);
+    assert_false(s.data.handoff_shown);
+    assert_string_equal(s.data.handoff_number, "");
+    assert_int_equal(s.screen, SCREEN_QUESTION);
+    act_k(&s, ACT_HANDOFF_CANCEL, 0); /* nothing left to cancel */
+    assert_int_equal(FX.n, 0);
+    /* a new request after a cancellation is a new one */
+    act_k(&s, ACT_HANDOFF, 0);
+    assert_true(has_effect(EFFECT_HANDOFF));
+    assert_int_not_equal(FX.items[0].request, r);
+}
+
+/* The number survives choosing another life event (the employee is still coming), and goes
+ * with the session's end. */
+static void handoff_number_kept_in_the_session_only(void **state)
+{
+    (void)state;
+    session s;
+    go_to(&s, SCREEN_EVENTS);
+    act_k(&s, ACT_HANDOFF, 0);
+    uint32_t r = FX.items[0].request;
+    act(&s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = 10000427});
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = true});
+    act_k(&s, ACT_HANDOFF_CLOSE, 0);
+    act_k(&s, ACT_CHOOSE_EVENT, EV_MOVING);
+    assert_int_equal(s.data.handoff, HANDOFF_SENT);
+    assert_string_equal(s.data.handoff_number, "0010000427");
+    act_k(&s, ACT_DONE, 0);
+    act_k(&s, ACT_RESTART, 0);
+    assert_true(session_is_wiped(&s));
+    assert_string_equal(s.data.handoff_number, "");
+}
+
+/* Out of hours nobody can come: no request, the message offers a call-back; the number typed
+ * on the keypad goes with the request; back on the keypad returns to the message. */
+static void out_of_hours_call_back(void **state)
+{
+    (void)state;
+    session s;
+    go_to(&s, SCREEN_OVERVIEW);
+    act_k(&s, ACT_DUTY, 0);
+    assert_true(s.off_duty);
+    act_k(&s, ACT_HANDOFF, 0);
+    assert_int_equal(FX.n, 0);
+    assert_true(s.data.handoff_shown);
+    assert_int_equal(s.data.handoff, HANDOFF_NONE);
+    act_k(&s, ACT_CALLBACK_START, 0);
+    assert_int_equal(s.screen, SCREEN_PHONE);
+    assert_false(s.data.handoff_shown);
+    act_k(&s, ACT_BACK, 0); /* not now: back to the message, where the citizen was */
+    assert_int_equal(s.screen, SCREEN_OVERVIEW);
+    assert_true(s.data.handoff_shown);
+    act_k(&s, ACT_CALLBACK_START, 0);
+    const char *digits = "0612345678";
+    for (const char *d = digits; *d; d++)
+        act_k(&s, ACT_KEY_DIGIT, *d - '0');
+    act_k(&s, ACT_PHONE_DONE, 0);
+    assert_true(has_effect(EFFECT_HANDOFF));
+    assert_true(FX.items[0].callback);
+    assert_string_equal(FX.items[0].phone, "0612345678");
+    assert_int_equal(s.screen, SCREEN_OVERVIEW);
+    assert_true(s.data.handoff_shown);
+    assert_true(s.data.handoff_callback);
+    uint32_t r = FX.items[0].request;
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = true});
+    assert_int_equal(s.data.handoff, HANDOFF_SENT);
+    act_k(&s, ACT_HANDOFF_CANCEL, 0); /* a call-back is not cancelled from the kiosk */
+    assert_int_equal(FX.n, 0);
+    assert_int_equal(s.data.handoff, HANDOFF_SENT);
+    /* in hours again: the call-back keypad is not offered */
+    act_k(&s, ACT_DUTY, 1);
+    act_k(&s, ACT_HANDOFF_CLOSE, 0);
+    act_k(&s, ACT_CALLBACK_START, 0);
+    assert_int_equal(s.screen, SCREEN_OVERVIEW);
+}
+
+/* Issue 7: an employee's badge during a session asks its PIN (sent once to be checked and
+ * not kept), then shows the citizen's answers; taking over closes the hand-off's task. */
+static void staff_badge_pin_and_pickup(void **state)
+{
+    (void)state;
+    session s;
+    new_session(&s);
+    act_k(&s, ACT_CARD_PRESENT, CARD_STAFF); /* no citizen: nothing to show */
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    go_to(&s, SCREEN_QUESTION);
+    act_k(&s, ACT_HANDOFF, 0);
+    uint32_t r = FX.items[0].request;
+    act(&s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = 10000427});
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = true});
+    act_k(&s, ACT_CARD_PRESENT, CARD_STAFF);
+    assert_int_equal(s.screen, SCREEN_STAFF_PIN);
+    assert_false(s.data.handoff_shown);
+    for (int d = 1; d <= 3; d++)
+        act_k(&s, ACT_KEY_DIGIT, d);
+    act_k(&s, ACT_STAFF_PIN_DONE, 0); /* too short */
+    assert_int_equal(FX.n, 0);
+    act_k(&s, ACT_KEY_DIGIT, 4);
+    act_k(&s, ACT_STAFF_PIN_DONE, 0);
+    assert_true(has_effect(EFFECT_STAFF_PIN));
+    assert_string_equal(FX.items[0].pin, "1234");
+    assert_string_equal(s.data.staff_pin, ""); /* not kept */
+    uint32_t pr = FX.items[0].request;
+    act_k(&s, ACT_STAFF_PIN_DONE, 0); /* while checking: not again */
+    assert_int_equal(FX.n, 0);
+    act(&s, (action){.kind = ACT_STAFF_PIN_RESULT, .arg = (int)pr, .ok = false, .tries = 3});
+    assert_int_equal(s.screen, SCREEN_STAFF_PIN);
+    assert_int_equal(s.data.staff_error, STAFF_ERROR_WRONG);
+    assert_int_equal(s.data.staff_tries, 3);
+    for (int d = 5; d <= 8; d++)
+        act_k(&s, ACT_KEY_DIGIT, d);
+    act_k(&s, ACT_STAFF_PIN_DONE, 0);
+    pr = FX.items[0].request;
+    act(&s, (action){.kind = ACT_STAFF_PIN_RESULT, .arg = (int)pr + 1, .ok = true});
+    assert_int_equal(s.screen, SCREEN_STAFF_PIN); /* another check's answer */
+    act(&s, (action){.kind = ACT_STAFF_PIN_RESULT, .arg = (int)pr, .ok = true});
+    assert_int_equal(s.screen, SCREEN_STAFF_VIEW);
+    act_k(&s, ACT_STAFF_PICKUP, 0);
+    assert_true(has_effect(EFFECT_HANDOFF_CANCEL));
+    assert_true(FX.items[0].picked_up);
+    assert_string_equal(FX.items[0].number, "0010000427");
+    assert_true(s.data.handoff_picked);
+    assert_int_equal(s.data.handoff, HANDOFF_NONE);
+    act_k(&s, ACT_STAFF_PICKUP, 0); /* once */
+    assert_int_equal(FX.n, 0);
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.screen, SCREEN_QUESTION);
+    /* locked: the keypad's answer says so and no more checks are asked */
+    act_k(&s, ACT_CARD_PRESENT, CARD_STAFF);
+    for (int d = 0; d < 4; d++)
+        act_k(&s, ACT_KEY_DIGIT, 0);
+    act_k(&s, ACT_STAFF_PIN_DONE, 0);
+    pr = FX.items[0].request;
+    act(&s, (action){.kind = ACT_STAFF_PIN_RESULT, .arg = (int)pr, .ok = false, .tries = 0});
+    assert_int_equal(s.data.staff_error, STAFF_ERROR_LOCKED);
+    for (int d = 0; d < 4; d++)
+        act_k(&s, ACT_KEY_DIGIT, 1);
+    act_k(&s, ACT_STAFF_PIN_DONE, 0);
+    assert_int_equal(FX.n, 0);
+}
+
 static void timeout_warns_then_wipes(void **state)
 {
     (void)state;
@@ -1004,6 +1175,352 @@ static void id_card_wiped_with_the_session(void **state)
     assert_int_equal(s.screen, SCREEN_WELCOME);
 }
 
+/* ---- the passport's details instead of the CAN (issue 5) ---- */
+
+static void type_chars(session *s, const char *t)
+{
+    for (const char *p = t; *p; p++)
+        act_k(s, ACT_KEY_CHAR, (unsigned char)*p);
+}
+
+/* Number, birth, expiry typed on their screens (DDMMYYYY); returns the read's request id. */
+static uint32_t read_with_mrz(session *s, const char *number, const char *birth, const char *expiry)
+{
+    assert_int_equal(s->screen, SCREEN_CARD_MRZ_NUMBER);
+    type_chars(s, number);
+    act_k(s, ACT_MRZ_NEXT, 0);
+    assert_int_equal(s->screen, SCREEN_CARD_MRZ_BIRTH);
+    type_can(s, birth);
+    act_k(s, ACT_MRZ_NEXT, 0);
+    assert_int_equal(s->screen, SCREEN_CARD_MRZ_EXPIRY);
+    type_can(s, expiry);
+    act_k(s, ACT_MRZ_NEXT, 0);
+    assert_int_equal(s->screen, SCREEN_CARD_READING);
+    assert_int_equal(FX.n, 1);
+    assert_int_equal(FX.items[0].kind, EFFECT_CARD_READ);
+    return FX.items[0].request;
+}
+
+static void mrz_details_instead_of_the_can(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    type_can(&s, "12");
+    act_k(&s, ACT_CARD_MRZ, 0);
+    assert_int_equal(s.screen, SCREEN_CARD_MRZ_NUMBER);
+    assert_string_equal(screen_name(SCREEN_CARD_MRZ_NUMBER), "card_mrz_number");
+    assert_string_equal(s.data.can, ""); /* the digits typed are gone */
+    /* letters (as capitals) and digits only, at most 9; "next" only with 6 or more */
+    type_chars(&s, "spe@c-");
+    assert_string_equal(s.data.mrz_number, "SPEC");
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    assert_int_equal(s.screen, SCREEN_CARD_MRZ_NUMBER);
+    type_chars(&s, "I20219999");
+    assert_string_equal(s.data.mrz_number, "SPECI2021");
+    act_k(&s, ACT_KEY_ERASE, 0);
+    type_chars(&s, "1");
+    act_k(&s, ACT_KEY_DIGIT, 5); /* no digits from the keypad on this screen */
+    assert_string_equal(s.data.mrz_number, "SPECI2021");
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    /* birth: a day that exists and is not after today */
+    assert_int_equal(s.screen, SCREEN_CARD_MRZ_BIRTH);
+    type_can(&s, "31021965"); /* 31 February */
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    assert_int_equal(s.screen, SCREEN_CARD_MRZ_BIRTH);
+    for (int i = 0; i < 8; i++)
+        act_k(&s, ACT_KEY_ERASE, 0);
+    type_can(&s, "01012027"); /* after today (2026-11-28) */
+    assert_false(session_mrz_complete(&s));
+    for (int i = 0; i < 8; i++)
+        act_k(&s, ACT_KEY_ERASE, 0);
+    type_can(&s, "100319651"); /* one digit too many: ignored */
+    assert_string_equal(s.data.mrz_birth, "10031965");
+    assert_true(session_mrz_complete(&s));
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    assert_int_equal(s.screen, SCREEN_CARD_MRZ_EXPIRY);
+    /* back keeps what was typed, one step at a time */
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.screen, SCREEN_CARD_MRZ_BIRTH);
+    assert_string_equal(s.data.mrz_birth, "10031965");
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    type_can(&s, "0208203");
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    assert_int_equal(FX.n, 0); /* 7 digits: no read */
+    type_can(&s, "1");
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    /* the read gets the MRZ key: document number, birth and expiry as YYMMDD; no CAN */
+    assert_int_equal(s.screen, SCREEN_CARD_READING);
+    assert_int_equal(FX.n, 1);
+    assert_int_equal(FX.items[0].kind, EFFECT_CARD_READ);
+    assert_string_equal(FX.items[0].mrz_number, "SPECI2021");
+    assert_string_equal(FX.items[0].mrz_birth, "650310");
+    assert_string_equal(FX.items[0].mrz_expiry, "310802");
+    assert_string_equal(FX.items[0].can, "");
+    uint32_t req = FX.items[0].request;
+    /* the card moved: "try again" reads with the same details */
+    card_result(&s, req, CARD_READ_GONE, 0, NULL);
+    assert_int_equal(s.data.card_error, CARD_ERROR_GONE);
+    act_k(&s, ACT_CAN_DONE, 0);
+    assert_int_equal(FX.n, 1);
+    assert_string_equal(FX.items[0].mrz_birth, "650310");
+    assert_string_equal(FX.items[0].can, "");
+    req = FX.items[0].request;
+    /* read: the details are wiped at once, the name is shown */
+    card_result(&s, req, CARD_READ_OK, 0, &WILLEKE);
+    assert_int_equal(s.screen, SCREEN_CARD_CONFIRM);
+    assert_string_equal(s.data.mrz_number, "");
+    assert_string_equal(s.data.mrz_birth, "");
+    assert_string_equal(s.data.mrz_expiry, "");
+    assert_false(s.data.card_mrz);
+    act_k(&s, ACT_CARD_USE, 0);
+    act_k(&s, ACT_SEND_INTAKE, 0);
+    assert_string_equal(FX.items[0].surname, "DE BRUIJN");
+    assert_false(FX.items[0].name_typed);
+    assert_string_equal(FX.items[0].mrz_number, "");
+    act_k(&s, ACT_DONE, 0);
+    assert_true(session_is_wiped(&s));
+}
+
+/* An older document answers the CAN with "needs the MRZ": the details screen, saying why. */
+static void mrz_needed_by_an_older_document(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    uint32_t req = read_card(&s, "123456");
+    card_result(&s, req, CARD_READ_NEEDS_MRZ, -1, NULL);
+    assert_int_equal(s.screen, SCREEN_CARD_MRZ_NUMBER);
+    assert_int_equal(s.data.card_error, CARD_ERROR_NEEDS_MRZ);
+    assert_string_equal(s.data.can, "");
+    /* wrong details: back to the number, the details kept to check them */
+    req = read_with_mrz(&s, "SPECI2021", "11031965", "02082031");
+    card_result(&s, req, CARD_READ_WRONG_CAN, -1, NULL);
+    assert_int_equal(s.screen, SCREEN_CARD_MRZ_NUMBER);
+    assert_int_equal(s.data.card_error, CARD_ERROR_WRONG_MRZ);
+    assert_string_equal(s.data.mrz_birth, "11031965");
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    for (int i = 0; i < 8; i++)
+        act_k(&s, ACT_KEY_ERASE, 0);
+    type_can(&s, "10031965");
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    assert_int_equal(FX.n, 1);
+    assert_string_equal(FX.items[0].mrz_birth, "650310");
+    req = FX.items[0].request;
+    /* the chip refuses once more with no tries left: unreadable, nothing kept */
+    card_result(&s, req, CARD_READ_WRONG_CAN, 0, NULL);
+    assert_int_equal(s.screen, SCREEN_CARD_READING);
+    assert_int_equal(s.data.card_error, CARD_ERROR_UNREADABLE);
+    assert_string_equal(s.data.mrz_number, "");
+    assert_string_equal(s.data.mrz_expiry, "");
+    act_k(&s, ACT_CAN_DONE, 0);
+    assert_int_equal(FX.n, 0); /* no retry */
+    /* the details asked for again after they were given: unreadable, not a loop */
+    act_k(&s, ACT_BACK, 0);
+    act_k(&s, ACT_CARD_START, 0);
+    act_k(&s, ACT_CARD_MRZ, 0);
+    req = read_with_mrz(&s, "SPECI2021", "10031965", "02082031");
+    card_result(&s, req, CARD_READ_NEEDS_MRZ, -1, NULL);
+    assert_int_equal(s.screen, SCREEN_CARD_READING);
+    assert_int_equal(s.data.card_error, CARD_ERROR_UNREADABLE);
+    assert_string_equal(s.data.mrz_number, "");
+    assert_string_equal(s.data.mrz_birth, "");
+    assert_false(s.data.card_mrz);
+}
+
+/* The details are wiped on skip, on back to the CAN, and with the session (the timeout). */
+static void mrz_details_wiped(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    act_k(&s, ACT_CARD_MRZ, 0);
+    type_chars(&s, "SPECI2021");
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    type_can(&s, "1003");
+    act_k(&s, ACT_BACK, 0);
+    act_k(&s, ACT_BACK, 0); /* number -> the CAN keypad: the details are forgotten */
+    assert_int_equal(s.screen, SCREEN_CARD_CAN);
+    assert_string_equal(s.data.mrz_number, "");
+    assert_string_equal(s.data.mrz_birth, "");
+    act_k(&s, ACT_CARD_MRZ, 0);
+    type_chars(&s, "SPECI2021");
+    act_k(&s, ACT_CARD_SKIP, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_string_equal(s.data.mrz_number, "");
+    /* a read pending, the card moved, the citizen walks away */
+    act_k(&s, ACT_CARD_START, 0);
+    act_k(&s, ACT_CARD_MRZ, 0);
+    uint32_t req = read_with_mrz(&s, "SPECI2021", "10031965", "02082031");
+    card_result(&s, req, CARD_READ_GONE, 0, NULL);
+    assert_string_equal(s.data.mrz_number, "SPECI2021"); /* for "try again" */
+    tick_to(&s, s.now_ms + 60000);
+    tick_to(&s, s.now_ms + 30000);
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    assert_true(session_is_wiped(&s));
+}
+
+/* ---- my name typed by myself ---- */
+
+static void type_name(session *s, const char *utf8)
+{
+    const unsigned char *p = (const unsigned char *)utf8;
+    while (*p) {
+        int cp = *p < 0x80 ? *p : ((p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+        p += *p < 0x80 ? 1 : 2;
+        act_k(s, ACT_KEY_CHAR, cp);
+    }
+}
+
+static void name_typed_reaches_the_intake(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_NAME_START, 0);
+    assert_int_equal(s.screen, SCREEN_NAME_GIVEN);
+    assert_string_equal(screen_name(SCREEN_NAME_GIVEN), "name_given");
+    assert_string_equal(screen_name(SCREEN_NAME_SURNAME), "name_surname");
+    /* nothing but separators is no name; a space or hyphen never first */
+    type_name(&s, " -");
+    assert_string_equal(s.data.name_given, "");
+    act_k(&s, ACT_NAME_NEXT, 0);
+    assert_int_equal(s.screen, SCREEN_NAME_GIVEN);
+    /* a capital at the start and after a space or hyphen; accented letters; no digits */
+    type_name(&s, "gérard1  jan-piet");
+    assert_string_equal(s.data.name_given, "Gérard Jan-Piet");
+    act_k(&s, ACT_KEY_ERASE, 0);
+    act_k(&s, ACT_KEY_ERASE, 0);
+    act_k(&s, ACT_KEY_ERASE, 0);
+    act_k(&s, ACT_KEY_ERASE, 0);
+    act_k(&s, ACT_KEY_ERASE, 0); /* "-Piet" off */
+    assert_string_equal(s.data.name_given, "Gérard Jan");
+    for (int i = 0; i < 5; i++)
+        act_k(&s, ACT_KEY_ERASE, 0); /* " Jan" and the d */
+    act_k(&s, ACT_KEY_ERASE, 0);     /* r */
+    act_k(&s, ACT_KEY_ERASE, 0);     /* a */
+    act_k(&s, ACT_KEY_ERASE, 0);     /* r */
+    assert_string_equal(s.data.name_given, "Gé");
+    act_k(&s, ACT_KEY_ERASE, 0); /* é: two bytes, one letter */
+    assert_string_equal(s.data.name_given, "G");
+    type_name(&s, "érard jan");
+    act_k(&s, ACT_NAME_NEXT, 0);
+    assert_int_equal(s.screen, SCREEN_NAME_SURNAME);
+    /* the surname starts with a capital; the citizen can switch it off */
+    act_k(&s, ACT_NAME_SHIFT, 0);
+    type_name(&s, "van 't ");
+    act_k(&s, ACT_NAME_SHIFT, 0);
+    type_name(&s, "hek");
+    assert_string_equal(s.data.name_surname, "van 't Hek");
+    act_k(&s, ACT_BACK, 0); /* to the given names and on again: both kept */
+    assert_int_equal(s.screen, SCREEN_NAME_GIVEN);
+    assert_string_equal(s.data.name_given, "Gérard Jan");
+    act_k(&s, ACT_NAME_NEXT, 0);
+    act_k(&s, ACT_NAME_NEXT, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_true(s.data.name_used);
+    act_k(&s, ACT_CARD_START, 0); /* a name is there: no card now */
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    /* change it: the same screens with what was typed; back keeps it as it is */
+    act_k(&s, ACT_NAME_START, 1);
+    assert_int_equal(s.screen, SCREEN_NAME_GIVEN);
+    assert_string_equal(s.data.name_given, "Gérard Jan");
+    assert_false(s.data.name_shift); /* mid-name: small letters */
+    type_name(&s, "-piet");
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_true(s.data.name_used);
+    assert_string_equal(s.data.name_given, "Gérard Jan-Piet");
+    /* emptied and back: no name */
+    act_k(&s, ACT_NAME_START, 1);
+    act_k(&s, ACT_NAME_NEXT, 0);
+    for (int i = 0; i < 20; i++)
+        act_k(&s, ACT_KEY_ERASE, 0);
+    act_k(&s, ACT_BACK, 0);
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_false(s.data.name_used);
+    assert_string_equal(s.data.name_given, "");
+    act_k(&s, ACT_NAME_START, 1); /* nothing to change now */
+    assert_int_equal(s.screen, SCREEN_NAME_GIVEN);
+    type_name(&s, "gérard jan");
+    act_k(&s, ACT_NAME_NEXT, 0);
+    type_name(&s, "'t hek");
+    assert_string_equal(s.data.name_surname, "'t hek"); /* 't small after the apostrophe */
+    for (int i = 0; i < 6; i++)
+        act_k(&s, ACT_KEY_ERASE, 0);
+    act_k(&s, ACT_NAME_SHIFT, 0);
+    type_name(&s, "van 't ");
+    act_k(&s, ACT_NAME_SHIFT, 0);
+    type_name(&s, "hek");
+    act_k(&s, ACT_NAME_NEXT, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    act_k(&s, ACT_SEND_INTAKE, 0);
+    assert_true(has_effect(EFFECT_INTAKE));
+    assert_string_equal(FX.items[0].given, "Gérard Jan");
+    assert_string_equal(FX.items[0].surname, "van 't Hek");
+    assert_true(FX.items[0].name_typed);
+    act_k(&s, ACT_DONE, 0);
+    assert_true(session_is_wiped(&s));
+}
+
+static void name_typed_limits_and_wipe(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    act_k(&s, ACT_NAME_START, 0);
+    /* é is two bytes: 31 whole letters fit, never half of one */
+    for (int i = 0; i < 100; i++)
+        act_k(&s, ACT_KEY_CHAR, 0xE9);
+    assert_int_equal(strlen(s.data.name_given), SESSION_NAME_MAX - 1);
+    /* not typed after all */
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_string_equal(s.data.name_given, "");
+    /* the way on from an unreadable card and from a card not shown genuine */
+    act_k(&s, ACT_CARD_START, 0);
+    card_result(&s, read_card(&s, "123456"), CARD_READ_UNREADABLE, 0, NULL);
+    act_k(&s, ACT_NAME_START, 0);
+    assert_int_equal(s.screen, SCREEN_NAME_GIVEN);
+    act_k(&s, ACT_BACK, 0);
+    act_k(&s, ACT_CARD_START, 0);
+    card_identity c = WILLEKE;
+    c.pa = CARD_PA_FAILED;
+    card_result(&s, read_card(&s, "123456"), CARD_READ_OK, 0, &c);
+    act_k(&s, ACT_NAME_START, 0);
+    assert_int_equal(s.screen, SCREEN_NAME_GIVEN);
+    assert_string_equal(s.data.card.given, ""); /* what the card said is gone */
+    type_name(&s, "maria");
+    act_k(&s, ACT_NAME_NEXT, 0);
+    type_name(&s, "yilmaz");
+    act_k(&s, ACT_NAME_NEXT, 0);
+    assert_true(s.data.name_used);
+    /* a verified card's name is not replaced by typing from its confirm screen */
+    act_k(&s, ACT_CARD_SKIP, 0); /* "do not send my name": typed name gone too */
+    assert_false(s.data.name_used);
+    assert_string_equal(s.data.name_surname, "");
+    act_k(&s, ACT_CARD_START, 0);
+    card_result(&s, read_card(&s, "123456"), CARD_READ_OK, 0, &WILLEKE);
+    act_k(&s, ACT_NAME_START, 0);
+    assert_int_equal(s.screen, SCREEN_CARD_CONFIRM);
+    act_k(&s, ACT_CARD_USE, 0);
+    act_k(&s, ACT_NAME_START, 0); /* the card's name is used: no typing over it */
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    act_k(&s, ACT_CARD_SKIP, 0);
+    /* typed, then the session times out: wiped */
+    act_k(&s, ACT_NAME_START, 0);
+    type_name(&s, "maria");
+    tick_to(&s, s.now_ms + 60000);
+    tick_to(&s, s.now_ms + 30000);
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    assert_true(session_is_wiped(&s));
+}
+
 /* A read's answer arrives under the inactivity warning: it still counts. */
 static void id_card_result_under_the_warning(void **state)
 {
@@ -1109,9 +1626,18 @@ int main(void)
         cmocka_unit_test(id_card_wrong_can_gone_and_blocked),
         cmocka_unit_test(id_card_back_from_every_screen),
         cmocka_unit_test(id_card_wiped_with_the_session),
+        cmocka_unit_test(mrz_details_instead_of_the_can),
+        cmocka_unit_test(mrz_needed_by_an_older_document),
+        cmocka_unit_test(mrz_details_wiped),
+        cmocka_unit_test(name_typed_reaches_the_intake),
+        cmocka_unit_test(name_typed_limits_and_wipe),
         cmocka_unit_test(id_card_result_under_the_warning),
         cmocka_unit_test(id_card_name_for_display),
         cmocka_unit_test(id_card_progress),
+        cmocka_unit_test(handoff_number_and_cancel),
+        cmocka_unit_test(handoff_number_kept_in_the_session_only),
+        cmocka_unit_test(out_of_hours_call_back),
+        cmocka_unit_test(staff_badge_pin_and_pickup),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
