@@ -32,6 +32,7 @@
 #include "net/caseapi.h"
 
 static const char *casesvc, *desk, *scripts, *out;
+static const char *kiosk, *kiosk_scripts; /* the real kiosk (loket) and its scripts (tests/ui) */
 
 static void msleep(int ms)
 {
@@ -395,6 +396,132 @@ static void test_handoff(void **st)
     assert_true(peak > 8000);
 }
 
+/* Runs a kiosk script against the site's service with the hand-off through the case service;
+ * returns its exit status. */
+static int run_kiosk(const site *s, const char *script, const char *name)
+{
+    char sp[1200], shots[1000], data[1200], log[1200], url[200], team[80], env[1300];
+    snprintf(sp, sizeof sp, "%s/%s", kiosk_scripts, script);
+    snprintf(shots, sizeof shots, "%s/%s", s->dir, name);
+    mkdir(shots, 0755);
+    snprintf(data, sizeof data, "%s/data", shots);
+    snprintf(log, sizeof log, "%s/kiosk.log", shots);
+    snprintf(url, sizeof url, "uplink.url=https://localhost:%d/klantinteracties/api/v1", s->port);
+    snprintf(team, sizeof team, "handoff.team=%s", s->team);
+    snprintf(env, sizeof env, "SDL_DISKAUDIOFILE=%s/audio.raw", shots);
+    char *argv[] = {(char *)kiosk,
+                    "--script",
+                    sp,
+                    "--screenshot-dir",
+                    shots,
+                    "--data-dir",
+                    data,
+                    "--set",
+                    url,
+                    "--set",
+                    "uplink.ca=svc/certs/ca.pem",
+                    "--set",
+                    "uplink.cert=svc/certs/client-zuil-1.pem",
+                    "--set",
+                    "uplink.key=svc/certs/client-zuil-1.key",
+                    "--set",
+                    "uplink.token_file=svc/token-zuil-1",
+                    "--set",
+                    "handoff.backend=casesvc",
+                    "--set",
+                    team,
+                    "--set",
+                    "handoff.place=zuil 2",
+                    NULL};
+    int rc = wait_for(spawn(argv, s->dir, log, env, NULL), 120000);
+    if (rc != 0) {
+        char *text = slurp(log);
+        fprintf(stderr, "kiosk %s exited %d:\n%s\n", script, rc, text ? text : "");
+        free(text);
+    }
+    return rc;
+}
+
+/* The one open-or-closed task of the site with this number, as the service has it. */
+static json_t *task_at_service(const site *s, const char *number)
+{
+    caseapi *c = kiosk_client(s);
+    char p[160];
+    snprintf(p, sizeof p, "/internetaken?referentienummer=%s", number);
+    json_t *list = call(c, "GET", p, NULL);
+    caseapi_free(c);
+    assert_int_equal(json_integer_value(json_object_get(list, "count")), 1);
+    json_t *t = json_incref(json_array_get(json_object_get(list, "results"), 0));
+    json_decref(list);
+    return t;
+}
+
+/* The whole loop of issue 7 with the real programs: the kiosk (loket, scripted) asks for help
+ * while the desk console polls; the hand-off arrives through the kiosk's outbox and uplink as a
+ * klantcontact with an internetaak for the team; the desk sees it within 2 s, calls the case
+ * up by number and by QR payload, and marks it done; the service then has it verwerkt. */
+static void test_kiosk_to_desk(void **st)
+{
+    (void)st;
+    if (!kiosk)
+        skip();
+    site s = {0};
+    start_service(&s, "kiosk-to-desk");
+    write_desk_ini(&s, "svc/token-balie-1");
+    char log[1200], path[1200], env[1300];
+    snprintf(log, sizeof log, "%s/desk.log", s.dir);
+    pid_t d = start_desk(&s, "kiosk_loop.script", log, env, sizeof env, NULL);
+    snprintf(path, sizeof path, "%s/desk-ready", s.dir);
+    if (!wait_file(path, 60000, d)) {
+        kill(d, SIGKILL);
+        stop_service(&s);
+        fail_msg("the desk never polled (see %s)", log);
+    }
+    int krc = run_kiosk(&s, "handoff_wait.script", "kiosk");
+    snprintf(path, sizeof path, "%s/desk-done", s.dir);
+    bool done = krc == 0 && wait_file(path, 90000, d);
+    int rc = done ? wait_for(d, 30000) : (kill(d, SIGKILL), wait_for(d, 5000));
+    if (!done || rc != 0) {
+        char *text = slurp(log);
+        stop_service(&s);
+        fail_msg("kiosk exit %d; the desk's script failed (exit %d):\n%s", krc, rc,
+                 text ? text : "");
+    }
+    json_t *t = task_at_service(&s, "0010000012");
+    assert_string_equal(json_string_value(json_object_get(t, "status")), "verwerkt");
+    assert_non_null(json_string_value(json_object_get(t, "afgehandeldOp")));
+    assert_string_equal(json_string_value(json_object_get(t, "gevraagdeHandeling")),
+                        "Warm overdracht: inwoner wacht bij zuil 2");
+    assert_non_null(strstr(json_string_value(json_object_get(t, "toelichting")),
+                           "Herkenningsnummer 0012"));
+    json_decref(t);
+    stop_service(&s);
+    char *text = slurp(log);
+    const char *fig = text ? strstr(text, "desk: task 0010000012 in the list") : NULL;
+    if (fig)
+        printf("%.*s\n", (int)strcspn(fig, "\n"), fig);
+    free(text);
+}
+
+/* The citizen does not need the employee after all: the kiosk closes the task at the
+ * service (status verwerkt, the reason in its toelichting). */
+static void test_kiosk_cancels(void **st)
+{
+    (void)st;
+    if (!kiosk)
+        skip();
+    site s = {0};
+    start_service(&s, "kiosk-cancels");
+    int rc = run_kiosk(&s, "handoff_casesvc.script", "kiosk");
+    assert_int_equal(rc, 0);
+    json_t *t = task_at_service(&s, "0010000012");
+    assert_string_equal(json_string_value(json_object_get(t, "status")), "verwerkt");
+    assert_non_null(strstr(json_string_value(json_object_get(t, "toelichting")),
+                           "geannuleerd door de inwoner"));
+    json_decref(t);
+    stop_service(&s);
+}
+
 static void test_wrong_token(void **st)
 {
     (void)st;
@@ -428,9 +555,14 @@ static void test_wrong_token(void **st)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: test_desk_e2e LOKET_CASESVC LOKET_DESK SCRIPT_DIR OUT_DIR\n");
+    if (argc != 5 && argc != 7) {
+        fprintf(stderr, "usage: test_desk_e2e LOKET_CASESVC LOKET_DESK SCRIPT_DIR OUT_DIR "
+                        "[LOKET KIOSK_SCRIPT_DIR]\n");
         return 2;
+    }
+    if (argc == 7) {
+        kiosk = argv[5];
+        kiosk_scripts = argv[6];
     }
     casesvc = argv[1];
     desk = argv[2];
@@ -440,6 +572,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_handoff),
         cmocka_unit_test(test_wrong_token),
+        cmocka_unit_test(test_kiosk_to_desk),
+        cmocka_unit_test(test_kiosk_cancels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
