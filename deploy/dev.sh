@@ -109,7 +109,7 @@ test)
   CC=clang cmake -S . -B build-fuzz -DLOKET_FUZZ=ON -DLOKET_TESTS=OFF -DLOKET_BENCH=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build build-fuzz -j "$jobs" --target fuzz_content fuzz_uplink_answer fuzz_speak fuzz_sm_response fuzz_lds \
-    fuzz_masterlist fuzz_casesvc_request >/dev/null
+    fuzz_masterlist fuzz_casesvc_request fuzz_desk_answer >/dev/null
   # the content parser (editors' bytes); the real content as seeds: first byte 0 = an event
   # file, 1 = the organisations file
   corpus=$(mktemp -d)
@@ -128,6 +128,10 @@ test)
   corpus=$(mktemp -d)
   cp tests/casesvc/corpus/* "$corpus"/
   fuzz fuzz_casesvc_request "$corpus" "${LOKET_FUZZ_CASESVC_SECONDS:-10}" 8192
+  # the case service's answers to the desk console (task lists, cases, addresses)
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus-desk-answer/* "$corpus"/
+  fuzz fuzz_desk_answer "$corpus" "${LOKET_FUZZ_ANSWER_SECONDS:-10}" 16384
   # what the voice is given (content texts and translations)
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus-speak/* "$corpus"/

@@ -202,6 +202,53 @@ void screen_email(layout *L)
                       (action){.kind = ACT_EMAIL_DONE});
 }
 
+/* The library pass (a site that takes them): laid on the reader here, its number goes with the
+ * story; shown with a button to take it off again, beside it where both fit on a line. */
+static int summary_library(layout *L, SDL_Rect a, int y)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    lang_id lang = L->lang;
+    bool open = s->data.intake != INTAKE_SAVING && s->data.intake != INTAKE_SAVED;
+    if (!s->cfg.library_pass || (!open && !s->data.library_number[0]))
+        return 0;
+    if (!s->data.library_number[0])
+        return column_text(L, a, y, th->px_body, false,
+                           tr(lang, "Heeft u een bibliotheekpas? Leg hem op de kaartlezer. Dan "
+                                    "sturen we het nummer mee.")) +
+               th->gap;
+    char shown[SESSION_LIBRARY_MAX * 2];
+    const char *text = layout_printf(L, "%s %s", tr(lang, "Bibliotheekpas:"),
+                                     i18n_ltr(lang, s->data.library_number, shown, sizeof shown));
+    explicit_bzero(shown, sizeof shown);
+    const char *label = tr(lang, "Haal het nummer weg");
+    action remove = {.kind = ACT_LIBRARY_REMOVE};
+    SDL_Rect left = a, right = a;
+    left.w = (a.w - th->gap) / 2;
+    right.x = a.x + left.w + th->gap;
+    right.w = a.w - left.w - th->gap;
+    int line = layout_text_height(L, left.w, th->px_body, false, "A");
+    bool beside =
+        open && layout_text_height(L, left.w, th->px_body, false, text) <= line &&
+        layout_text_height(L, right.w - 2 * th->pad - th->btn_h, th->px_body, true, label) <= line;
+    int h = 0;
+    L->flags = WF_PERSONAL; /* read only through a headset, like the phone number */
+    if (beside) {
+        /* the text centred on the button's height, at its side */
+        int th_text = layout_text_height(L, left.w, th->px_body, false, text);
+        column_text(L, left, y + (th->btn_h - th_text) / 2, th->px_body, false, text);
+        L->flags = 0;
+        h = column_button(L, right, y, "library-remove", label, "no", BTN_SECONDARY, remove);
+    } else {
+        h = column_text(L, a, y, th->px_body, false, text) + th->gap / 2;
+        L->flags = 0;
+        if (open)
+            h += column_button(L, a, y + h, "library-remove", label, "no", BTN_SECONDARY, remove);
+    }
+    L->flags = 0;
+    return h;
+}
+
 void screen_summary(layout *L)
 {
     const theme *th = L->th;
@@ -283,6 +330,7 @@ void screen_summary(layout *L)
             y += column_button(L, a, y, "name-start", by_hand, "forward", BTN_SECONDARY, typed);
         }
     }
+    y += summary_library(L, a, y);
     if (s->data.j.reference[0]) {
         char grouped[24];
         refnum_group(s->data.j.reference, grouped, sizeof grouped);

@@ -111,6 +111,12 @@ void screen_staff_view(layout *L)
                          layout_printf(L, "Contact: %s%s", contact[ct],
                                        s->data.intake == INTAKE_SAVED ? "; verhaal verstuurd."
                                                                       : "."));
+        if (s->data.library_number[0]) { /* laid on the summary: it goes with the story */
+            L->flags = WF_PERSONAL;
+            y += column_text(L, a, y, px, false,
+                             layout_printf(L, "Bibliotheekpas: %s.", s->data.library_number));
+            L->flags = 0;
+        }
         y += th->gap;
     } else {
         y += column_text(L, a, y, px, false,

@@ -255,6 +255,8 @@ static void push_intake(session *s, effects *out)
         snprintf(fx.surname, sizeof fx.surname, "%s", s->data.name_surname);
         fx.name_typed = true;
     }
+    if (s->cfg.library_pass) /* laid on the reader on the summary: sending is the consent */
+        memcpy(fx.library_number, s->data.library_number, sizeof fx.library_number);
     push(out, fx);
     explicit_bzero(&fx, sizeof fx);
 }
@@ -274,6 +276,27 @@ static void card_wipe(session *s)
     explicit_bzero(s->data.mrz_number, sizeof s->data.mrz_number);
     explicit_bzero(s->data.mrz_birth, sizeof s->data.mrz_birth);
     explicit_bzero(s->data.mrz_expiry, sizeof s->data.mrz_expiry);
+}
+
+/* A library pass's number as the card reader makes it: 1 to SESSION_LIBRARY_MAX - 1 digits or
+ * upper-case hex digits, nothing else. */
+static bool library_number_ok(const char *t)
+{
+    size_t n = t ? strnlen(t, SESSION_LIBRARY_MAX) : 0;
+    if (n == 0 || n >= SESSION_LIBRARY_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'A' && t[i] <= 'F')))
+            return false;
+    return true;
+}
+
+/* The library pass on the summary: wanted while the story can still be sent, when the site
+ * takes library passes. */
+static bool library_wanted(const session *s)
+{
+    return s->cfg.library_pass && s->screen == SCREEN_SUMMARY && s->data.intake != INTAKE_SAVING &&
+           s->data.intake != INTAKE_SAVED;
 }
 
 /* The name the citizen typed. */
@@ -919,7 +942,11 @@ void session_apply(session *s, const action *a, effects *out)
     case ACT_CARD_PRESENT:
         /* Somebody tapped a card: they are here (also "still here" under the warning). A
          * staff badge during a citizen's session asks for its PIN, then shows the employee
-         * what the citizen told the kiosk. */
+         * what the citizen told the kiosk. A library pass laid on the summary (not to answer
+         * the warning) gives its number to send with the story (library passes on). */
+        if (a->arg == CARD_LIBRARY_PASS && !s->warning && library_wanted(s) &&
+            library_number_ok(a->text))
+            snprintf(s->data.library_number, sizeof s->data.library_number, "%s", a->text);
         s->card = a->arg == CARD_ID_DOCUMENT || a->arg == CARD_STAFF ? (card_kind)a->arg
                                                                      : CARD_OTHER;
         if (s->warning)
@@ -978,6 +1005,10 @@ void session_apply(session *s, const action *a, effects *out)
             s->data.handoff_picked = true;
             explicit_bzero(s->data.handoff_number, sizeof s->data.handoff_number);
         }
+        break;
+    case ACT_LIBRARY_REMOVE:
+        if (s->screen == SCREEN_SUMMARY)
+            explicit_bzero(s->data.library_number, sizeof s->data.library_number);
         break;
     case ACT_CARD_REMOVED:
         break; /* handled above */

@@ -145,6 +145,7 @@ typedef enum {
     ACT_STAFF_PIN_DONE, /* the employee typed the badge's PIN: check it */
     ACT_STAFF_PIN_RESULT, /* arg: request id; ok; tries: left after a wrong PIN, 0 locked */
     ACT_STAFF_PICKUP,   /* the employee takes the hand-off over: the desk's task is closed */
+    ACT_LIBRARY_REMOVE, /* summary: the library pass's number is not to be sent after all */
 } action_kind;
 
 /* What kind of card is on the reader; never which card. */
@@ -182,6 +183,9 @@ typedef enum {
 #define SESSION_DOCNR_MAX 9   /* a Dutch document number: 9 letters and digits */
 #define SESSION_DATE_DIGITS 8 /* a date typed as day, month, year: DDMMYYYY */
 #define SESSION_NAME_MAX 63   /* a typed name, UTF-8 bytes */
+/* a library pass's number (digits, or upper-case hex) with its NUL: the card reader's
+ * NFC_LIBRARY_NUMBER_MAX (platform/nfc/nfc_library.h; main.c checks that they agree) */
+#define SESSION_LIBRARY_MAX 33
 
 typedef struct {
     action_kind kind;
@@ -192,6 +196,9 @@ typedef struct {
     uint64_t value;   /* ACT_REFERENCE, ACT_PRINT_RESULT, ACT_CARD_RESULT */
     int tries;        /* ACT_CARD_RESULT with CARD_READ_WRONG_CAN: tries left; <0 unknown */
     const card_identity *card; /* ACT_CARD_RESULT with CARD_READ_OK: the session copies it */
+    /* ACT_CARD_PRESENT with CARD_LIBRARY_PASS: the pass's number (NULL or "": none known); the
+     * session copies it when it wants it (the summary, library passes on) */
+    const char *text;
 } action;
 
 /* What the citizen has told us; copied into effects that need it. */
@@ -251,6 +258,7 @@ typedef struct {
     bool callback;    /* HANDOFF: a call-back (effect.phone) instead of someone coming */
     char number[11];  /* HANDOFF_CANCEL: the hand-off's number */
     bool picked_up;   /* HANDOFF_CANCEL: taken over by an employee at the kiosk */
+    char library_number[SESSION_LIBRARY_MAX]; /* INTAKE: the library pass's number, or "" */
     char pin[SESSION_PIN_MAX + 1]; /* STAFF_PIN: never log it */
 } effect;
 
@@ -276,6 +284,7 @@ typedef struct {
     lang_id default_lang;
     bool has_printer; /* false: the screen offers help instead of printing */
     bool has_speech;  /* false: no read-aloud (no sound device): its buttons are not shown */
+    bool library_pass; /* the site takes library passes ([nfc] library_pass not off) */
 } session_config;
 
 void session_config_defaults(session_config *cfg);
@@ -352,6 +361,9 @@ typedef struct {
     char name_surname[SESSION_NAME_MAX + 1];
     bool name_used;  /* typed and confirmed: it goes with the intake */
     bool name_shift; /* the next letter is a capital */
+    /* the library pass laid on the reader on the summary (library passes on): its number goes
+     * with the intake; "" none */
+    char library_number[SESSION_LIBRARY_MAX];
 } session_data;
 
 /* What went wrong with the staff badge's PIN (session_data.staff_error). */

@@ -481,6 +481,15 @@ static void usage(void)
                     "                  [--render-log FILE] [--debug]\n");
 }
 
+/* A setting into the client's configuration (cut at its size; the settings' own sizes are
+ * no larger). */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 int main(int argc, char **argv)
 {
     const char *config = NULL, *script = NULL, *shots = NULL, *render_log = NULL;
@@ -536,12 +545,12 @@ int main(int argc, char **argv)
     }
     caseapi_config cc;
     caseapi_config_defaults(&cc);
-    snprintf(cc.base_url, sizeof cc.base_url, "%s", a->cfg.url);
-    snprintf(cc.ca_file, sizeof cc.ca_file, "%s", a->cfg.ca);
-    snprintf(cc.cert_file, sizeof cc.cert_file, "%s", a->cfg.cert);
-    snprintf(cc.key_file, sizeof cc.key_file, "%s", a->cfg.key);
-    snprintf(cc.token_file, sizeof cc.token_file, "%s", a->cfg.token_file);
-    snprintf(cc.pin, sizeof cc.pin, "%s", a->cfg.pin);
+    copy_str(cc.base_url, sizeof cc.base_url, a->cfg.url);
+    copy_str(cc.ca_file, sizeof cc.ca_file, a->cfg.ca);
+    copy_str(cc.cert_file, sizeof cc.cert_file, a->cfg.cert);
+    copy_str(cc.key_file, sizeof cc.key_file, a->cfg.key);
+    copy_str(cc.token_file, sizeof cc.token_file, a->cfg.token_file);
+    copy_str(cc.pin, sizeof cc.pin, a->cfg.pin);
     cc.timeout_ms = a->cfg.timeout_s * 1000;
     a->poll_api = caseapi_new(&cc, err, sizeof err);
     a->req_api = a->poll_api ? caseapi_new(&cc, err, sizeof err) : NULL;

@@ -309,6 +309,10 @@ char *intake_envelope(const intake_input *in, char *err, size_t errcap)
                                                 : "ID-kaart via zuil, echtheid gecontroleerd"));
         json_decref(cn);
     }
+    /* a cut number would be another pass's: one longer than a metadata value is left out */
+    if (ok && in->library_number && in->library_number[0] &&
+        intake_utf8_chars(in->library_number) <= METADATA_MAX)
+        ok = set_new(meta, "bibliotheekpas", json_string(in->library_number));
     if (ok && (in->contact == CONTACT_CALLBACK || in->contact == CONTACT_EMAIL)) {
         json_t *da = json_object();
         char ref[64];

@@ -15,6 +15,12 @@
  * that could not be read, or none at hand) goes the same way, with a naambron that says it was
  * typed and not checked.
  *
+ * A library pass laid on the reader on the summary (a site with `[nfc] library_pass` on; the
+ * citizen saw its number there and sends the story: that is the consent) goes as
+ * `metadata.bibliotheekpas`, the number as the card reader made it; without one, or with one
+ * longer than a metadata value (255 characters: never cut, a cut number is another pass's),
+ * there is no such key.
+ *
  * Only organisations the citizen ticked are in the overview sent (`reactie`) and in the
  * consent (`metadata.toestemming`); with nothing ticked there is no intake at all. */
 #ifndef LOKET_INTAKE_H
@@ -40,6 +46,9 @@ typedef struct {
     const char *given;
     const char *surname;
     bool name_typed; /* the name was typed by the citizen (not checked), not read from a card */
+    /* the library pass's number (laid on the reader on the summary, sent with consent); NULL or
+     * "" when none: metadata.bibliotheekpas */
+    const char *library_number;
     const char *kiosk_id;
     const char *site_name;
     const char *when;      /* plaatsgevondenOp, RFC 3339 with offset */

@@ -256,7 +256,8 @@ static void save_intake(kiosk *k, const effect *e)
                        .intake_id = id,
                        .given = e->given, /* from a verified ID card, with consent; else "" */
                        .surname = e->surname,
-                       .name_typed = e->name_typed /* or typed by the citizen */};
+                       .name_typed = e->name_typed, /* or typed by the citizen */
+                       .library_number = e->library_number /* laid on the summary; or "" */};
     char *env = k->outbox ? intake_envelope(&in, err, sizeof err) : NULL;
     bool ok = false;
     if (!k->outbox) {
@@ -661,6 +662,9 @@ static void tick(kiosk *k)
                        .today = clock_today(&k->clock)});
 }
 
+_Static_assert(SESSION_LIBRARY_MAX == NFC_LIBRARY_NUMBER_MAX,
+               "the session keeps a library pass's number as the card reader makes it");
+
 static void handle_result_event(kiosk *k, const SDL_Event *ev)
 {
     intptr_t d2 = (intptr_t)ev->user.data2;
@@ -682,6 +686,16 @@ static void handle_result_event(kiosk *k, const SDL_Event *ev)
         a.card = mine ? &id : NULL;
         apply(k, &a);
         explicit_bzero(&id, sizeof id);
+        return;
+    }
+    if (a.kind == ACT_CARD_PRESENT && a.arg == CARD_LIBRARY_PASS && k->cards) {
+        /* the pass's number, fetched here on the UI thread (the reader's thread posts only the
+         * kind); the session keeps it only where it wants it. Never logged. */
+        char number[SESSION_LIBRARY_MAX];
+        if (card_reader_library_number(k->cards, number, sizeof number))
+            a.text = number;
+        apply(k, &a);
+        explicit_bzero(number, sizeof number);
         return;
     }
     apply(k, &a);
@@ -1754,6 +1768,8 @@ int main(int argc, char **argv)
     }
     if (k->cards) /* staff badges and library passes */
         card_reader_set_cards(k->cards, k->cfg.nfc_roles, &k->cfg.nfc_library);
+    /* the summary asks for a library pass only where the site takes them */
+    k->cfg.session.library_pass = k->cards && k->cfg.nfc_library.mode != NFC_LIBRARY_OFF;
     k->pins = staff_pins_open(k->cfg.nfc_staff_pins, err, sizeof err);
     if (!k->pins) /* no badge gets in until it is fixed */
         log_msg(LOG_ERROR, "staff", "staff badge PINs: %s", err);

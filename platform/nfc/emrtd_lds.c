@@ -677,7 +677,7 @@ static void tell(notes *n, bool problem, const char *text)
 /* A CSCA master list: all its certificates when it verifies, none when it does not. */
 static size_t load_master_list(X509_STORE *store, const char *path, notes *n)
 {
-    char text[512], why[160] = "";
+    char text[4096 + 600], why[160] = "";
     size_t len = 0, added = 0;
     unsigned char *buf = read_whole(path, EMRTD_MASTERLIST_MAX, &len);
     emrtd_masterlist_info info;

@@ -7,6 +7,7 @@
  *
  * usage: test_casesvc_api OUT_DIR */
 #include <jansson.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -455,6 +456,59 @@ static void the_store_refuses_a_second_referentienummer(void **state)
     assert_int_equal(casesvc_store_insert(ST, &d, 1, NULL, 0), CASESVC_STORE_OK);
     d.uuid = "77777777-7777-4777-8777-777777777777";
     assert_int_equal(casesvc_store_insert(ST, &d, 1, NULL, 0), CASESVC_STORE_OK);
+}
+
+/* Eight kiosks racing with the same referentienummer: one contact, seven refusals. */
+typedef struct {
+    int status;
+    char code[32];
+} race_result;
+
+static void *race(void *arg)
+{
+    race_result *r = arg;
+    casesvc_request rq = {.method = "POST",
+                          .path = BASE "/maak-klantcontact",
+                          .authorization = AUTH,
+                          .content_type = "application/json",
+                          .body = "{\"klantcontact\":{\"kanaal\":\"k\",\"onderwerp\":\"o\","
+                                  "\"taal\":\"nld\",\"vertrouwelijk\":true,"
+                                  "\"referentienummer\":\"9000000009\"},\"betrokkene\":{"
+                                  "\"rol\":\"klant\",\"initiator\":true}}"};
+    rq.body_len = strlen(rq.body);
+    casesvc_response out;
+    casesvc_api_handle(API, &rq, &out);
+    r->status = out.status;
+    json_t *j = json_loads(out.body, 0, NULL);
+    const char *code = json_string_value(
+        json_object_get(json_array_get(json_object_get(j, "invalidParams"), 0), "code"));
+    snprintf(r->code, sizeof r->code, "%s", code ? code : "");
+    json_decref(j);
+    casesvc_response_free(&out);
+    return NULL;
+}
+
+static void racing_kiosks_make_one_contact(void **state)
+{
+    (void)state;
+    pthread_t t[8];
+    race_result r[8];
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+    int created = 0;
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        if (r[i].status == 201) {
+            created++;
+        } else {
+            assert_int_equal(r[i].status, 400);
+            assert_string_equal(r[i].code, "unique");
+        }
+    }
+    assert_int_equal(created, 1);
+    answer a = call("GET", BASE "/klantcontacten", "referentienummer=9000000009", NULL);
+    assert_int_equal(json_integer_value(json_object_get(a.j, "count")), 1);
+    done(&a);
 }
 
 static void klantcontacten_filter_page_and_expand(void **state)
@@ -953,6 +1007,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(field_limits_are_the_specs),
         cmocka_unit_test(a_referentienummer_is_unique),
         cmocka_unit_test(the_store_refuses_a_second_referentienummer),
+        cmocka_unit_test(racing_kiosks_make_one_contact),
         cmocka_unit_test(klantcontacten_filter_page_and_expand),
         cmocka_unit_test(digitaleadressen),
         cmocka_unit_test(internetaken_create_filter_and_finish),

@@ -263,6 +263,53 @@ static void name_typed_by_the_citizen(void **state)
     free(env);
 }
 
+/* A library pass laid on the summary: metadata.bibliotheekpas, the number as made; none, no
+ * key; one longer than a metadata value is left out, never cut. */
+static void library_pass_number(void **state)
+{
+    (void)state;
+    journey j = gerard();
+    intake_input in = input(&j, intake_overview_orgs(C, &j));
+    in.library_number = "3220338716";
+    char err[200];
+    char *env = intake_envelope(&in, err, sizeof err);
+    assert_non_null(env);
+    json_t *e = json_loads(env, 0, NULL);
+    json_t *mk = json_object_get(e, "maak_klantcontact");
+    json_t *meta = json_object_get(json_object_get(mk, "klantcontact"), "metadata");
+    assert_string_equal(json_string_value(json_object_get(meta, "bibliotheekpas")), "3220338716");
+    /* nothing of it elsewhere: not in the betrokkene, not a digitaal adres */
+    assert_null(json_object_get(e, "digitaal_adres"));
+    char *bt = json_dumps(json_object_get(mk, "betrokkene"), JSON_COMPACT);
+    assert_null(strstr(bt, "3220338716"));
+    free(bt);
+    write_body("maak-klantcontact-bibliotheekpas", mk);
+    json_decref(e);
+    free(env);
+
+    char longest[256], too_long[257];
+    memset(longest, '7', 255);
+    longest[255] = '\0';
+    memset(too_long, '7', 256);
+    too_long[256] = '\0';
+    const char *none[] = {NULL, "", too_long};
+    for (int i = 0; i < 4; i++) {
+        in.library_number = i < 3 ? none[i] : longest;
+        env = intake_envelope(&in, err, sizeof err);
+        assert_non_null(env);
+        e = json_loads(env, 0, NULL);
+        meta = json_object_get(
+            json_object_get(json_object_get(e, "maak_klantcontact"), "klantcontact"), "metadata");
+        if (i < 3)
+            assert_null(json_object_get(meta, "bibliotheekpas"));
+        else
+            assert_string_equal(json_string_value(json_object_get(meta, "bibliotheekpas")),
+                                longest);
+        json_decref(e);
+        free(env);
+    }
+}
+
 /* ---- every answer path, every language: within the API's limits ---- */
 
 static char NUMBER[11], CODE[5]; /* a hand-off's number (kiosk 1, sequence 42), last 4 */
@@ -550,6 +597,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(call_back_and_email),
         cmocka_unit_test(name_from_the_id_card),
         cmocka_unit_test(name_typed_by_the_citizen),
+        cmocka_unit_test(library_pass_number),
         cmocka_unit_test(every_intake_fits_the_api),
         cmocka_unit_test(warm_handoff_envelope),
         cmocka_unit_test(call_back_handoff_and_closing),

@@ -1581,6 +1581,136 @@ static void id_card_name_for_display(void **state)
     assert_string_equal(small, "Willeke");
 }
 
+/* ---- library passes (issue 5): the number is taken only on the summary, where the site takes
+ * passes; it goes with the intake, can be taken off, and is wiped with the session ---- */
+
+static void library_pass(session *s, const char *number)
+{
+    act(s, (action){.kind = ACT_CARD_PRESENT, .arg = CARD_LIBRARY_PASS, .text = number});
+}
+
+static bool library_number_wiped(const session *s)
+{
+    static const char zero[SESSION_LIBRARY_MAX];
+    return memcmp(s->data.library_number, zero, sizeof zero) == 0;
+}
+
+static void library_pass_number_on_the_summary(void **state)
+{
+    (void)state;
+    session s;
+    /* on another screen a pass only says someone is there */
+    go_to(&s, SCREEN_QUESTION);
+    s.cfg.library_pass = true;
+    tick_to(&s, s.now_ms + 5000);
+    library_pass(&s, "3220338716");
+    assert_int_equal(s.last_input_ms, s.now_ms);
+    assert_int_equal(s.card, CARD_OTHER);
+    assert_true(library_number_wiped(&s));
+    assert_int_equal(s.screen, SCREEN_QUESTION);
+
+    to_summary(&s);
+    s.cfg.library_pass = true;
+    /* only a number as the card reader makes one: digits or upper-case hex, not too long */
+    static const char *const bad[] = {NULL, "", "12 34", "12ab", "3220338716\n",
+                                      "123456789012345678901234567890123"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        library_pass(&s, bad[i]);
+        assert_true(library_number_wiped(&s));
+    }
+    uint32_t v = s.version;
+    char given[] = "3220338716";
+    library_pass(&s, given);
+    explicit_bzero(given, sizeof given); /* the session keeps its own copy */
+    assert_string_equal(s.data.library_number, "3220338716");
+    assert_int_not_equal(s.version, v); /* the summary shows it */
+    library_pass(&s, "1C78F2BF"); /* another pass (uid-hex): it takes the place of the first */
+    assert_string_equal(s.data.library_number, "1C78F2BF");
+    act_k(&s, ACT_CARD_REMOVED, 0); /* taking the pass off keeps the number */
+    assert_string_equal(s.data.library_number, "1C78F2BF");
+    /* "change something" and back: kept; a pass on the contact screen changes nothing */
+    act_k(&s, ACT_BACK, 0);
+    assert_int_equal(s.screen, SCREEN_CONTACT);
+    library_pass(&s, "1111");
+    assert_string_equal(s.data.library_number, "1C78F2BF");
+    act_k(&s, ACT_CONTACT, SESSION_CONTACT_DESK);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_string_equal(s.data.library_number, "1C78F2BF");
+    /* taken off on the summary: nothing of it left, nothing sent */
+    act_k(&s, ACT_LIBRARY_REMOVE, 0);
+    assert_true(library_number_wiped(&s));
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    library_pass(&s, "3220338716");
+    act_k(&s, ACT_SEND_INTAKE, 0);
+    assert_true(has_effect(EFFECT_INTAKE));
+    assert_string_equal(FX.items[0].library_number, "3220338716");
+    assert_int_equal(s.screen, SCREEN_NEXT_STEP);
+    /* sent: a pass now changes nothing */
+    library_pass(&s, "1111");
+    assert_string_equal(s.data.library_number, "3220338716");
+    act(&s, (action){.kind = ACT_INTAKE_RESULT, .arg = (int)s.data.intake_request, .ok = true});
+    act_k(&s, ACT_DONE, 0);
+    assert_true(library_number_wiped(&s));
+    assert_true(session_is_wiped(&s));
+}
+
+/* A site without library passes ([nfc] library_pass = off, the default): never taken, never
+ * sent, whatever the reader says. */
+static void library_pass_only_where_the_site_takes_them(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    assert_false(s.cfg.library_pass);
+    library_pass(&s, "3220338716");
+    assert_true(library_number_wiped(&s));
+    act_k(&s, ACT_SEND_INTAKE, 0);
+    assert_true(has_effect(EFFECT_INTAKE));
+    assert_string_equal(FX.items[0].library_number, "");
+    /* a number the session holds is sent only while the site takes passes */
+    to_summary(&s);
+    s.cfg.library_pass = true;
+    library_pass(&s, "3220338716");
+    s.cfg.library_pass = false;
+    act_k(&s, ACT_SEND_INTAKE, 0);
+    assert_string_equal(FX.items[0].library_number, "");
+}
+
+/* Under the inactivity warning a pass answers it, and is not taken; the timeout wipes the
+ * number; asking for help after ticking takes it along with the intake. */
+static void library_pass_warning_timeout_and_handoff(void **state)
+{
+    (void)state;
+    session s;
+    to_summary(&s);
+    s.cfg.library_pass = true;
+    uint64_t t = s.now_ms;
+    tick_to(&s, t + 60000);
+    assert_true(s.warning);
+    library_pass(&s, "3220338716");
+    assert_false(s.warning);
+    assert_true(library_number_wiped(&s));
+    library_pass(&s, "3220338716");
+    assert_string_equal(s.data.library_number, "3220338716");
+    tick_to(&s, s.now_ms + 60000); /* the warning, then its end */
+    assert_true(s.warning);
+    tick_to(&s, s.now_ms + 30000);
+    assert_int_equal(s.screen, SCREEN_WELCOME);
+    assert_true(has_effect(EFFECT_SESSION_ENDED));
+    assert_true(library_number_wiped(&s));
+    assert_true(session_is_wiped(&s));
+
+    to_summary(&s);
+    s.cfg.library_pass = true;
+    library_pass(&s, "3220338716");
+    act_k(&s, ACT_HANDOFF, 0);
+    assert_true(has_effect(EFFECT_HANDOFF));
+    assert_true(has_effect(EFFECT_INTAKE));
+    assert_int_equal(FX.items[1].kind, EFFECT_INTAKE);
+    assert_string_equal(FX.items[1].library_number, "3220338716");
+    assert_string_equal(FX.items[0].library_number, ""); /* the hand-off itself: not */
+}
+
 static void out_of_order_without_content(void **state)
 {
     (void)state;
@@ -1638,6 +1768,9 @@ int main(void)
         cmocka_unit_test(handoff_number_kept_in_the_session_only),
         cmocka_unit_test(out_of_hours_call_back),
         cmocka_unit_test(staff_badge_pin_and_pickup),
+        cmocka_unit_test(library_pass_number_on_the_summary),
+        cmocka_unit_test(library_pass_only_where_the_site_takes_them),
+        cmocka_unit_test(library_pass_warning_timeout_and_handoff),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
