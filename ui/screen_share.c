@@ -202,63 +202,14 @@ void screen_email(layout *L)
                       (action){.kind = ACT_EMAIL_DONE});
 }
 
-/* The library pass (a site that takes them): laid on the reader here, its number goes with the
- * story; shown with a button to take it off again, beside it where both fit on a line. */
-static int summary_library(layout *L, SDL_Rect a, int y)
-{
-    const theme *th = L->th;
-    const session *s = L->s;
-    lang_id lang = L->lang;
-    bool open = s->data.intake != INTAKE_SAVING && s->data.intake != INTAKE_SAVED;
-    if (!s->cfg.library_pass || (!open && !s->data.library_number[0]))
-        return 0;
-    if (!s->data.library_number[0])
-        return column_text(L, a, y, th->px_body, false,
-                           tr(lang, "Heeft u een bibliotheekpas? Leg hem op de kaartlezer. Dan "
-                                    "sturen we het nummer mee.")) +
-               th->gap;
-    char shown[SESSION_LIBRARY_MAX * 2];
-    const char *text = layout_printf(L, "%s %s", tr(lang, "Bibliotheekpas:"),
-                                     i18n_ltr(lang, s->data.library_number, shown, sizeof shown));
-    explicit_bzero(shown, sizeof shown);
-    const char *label = tr(lang, "Haal het nummer weg");
-    action remove = {.kind = ACT_LIBRARY_REMOVE};
-    SDL_Rect left = a, right = a;
-    left.w = (a.w - th->gap) / 2;
-    right.x = a.x + left.w + th->gap;
-    right.w = a.w - left.w - th->gap;
-    int line = layout_text_height(L, left.w, th->px_body, false, "A");
-    bool beside =
-        open && layout_text_height(L, left.w, th->px_body, false, text) <= line &&
-        layout_text_height(L, right.w - 2 * th->pad - th->btn_h, th->px_body, true, label) <= line;
-    int h = 0;
-    L->flags = WF_PERSONAL; /* read only through a headset, like the phone number */
-    if (beside) {
-        /* the text centred on the button's height, at its side */
-        int th_text = layout_text_height(L, left.w, th->px_body, false, text);
-        column_text(L, left, y + (th->btn_h - th_text) / 2, th->px_body, false, text);
-        L->flags = 0;
-        h = column_button(L, right, y, "library-remove", label, "no", BTN_SECONDARY, remove);
-    } else {
-        h = column_text(L, a, y, th->px_body, false, text) + th->gap / 2;
-        L->flags = 0;
-        if (open)
-            h += column_button(L, a, y + h, "library-remove", label, "no", BTN_SECONDARY, remove);
-    }
-    L->flags = 0;
-    return h;
-}
-
-void screen_summary(layout *L)
+/* What goes and how to answer: the organisations ticked, the contact way. */
+static int summary_sent(layout *L, SDL_Rect a, int y)
 {
     const theme *th = L->th;
     const session *s = L->s;
     lang_id lang = L->lang;
     const content *c = s->content;
-    SDL_Rect a = chrome_build(L, true);
-    int y = a.y;
-    y += column_text(L, a, y, th->px_title, true, tr(lang, "Dit sturen we naar de gemeente")) +
-         2 * th->gap;
+    int y0 = y;
     y += column_text(L, a, y, th->px_body, true, tr(lang, "Wie krijgt uw verhaal:")) + th->gap / 2;
     uint64_t consent = s->data.consent & session_overview_orgs(s);
     for (int g = 0; c && g < s->data.ov.n_groups; g++) {
@@ -282,9 +233,17 @@ void screen_summary(layout *L)
                          layout_str(L, i18n_ltr(lang, d, shown, sizeof shown)));
         L->flags = 0;
     }
-    y += th->gap;
-    /* the name from the ID card: offered until used, then shown ("Iets veranderen" and back
-     * leave it; it goes when the session ends) */
+    return y + th->gap - y0;
+}
+
+/* The name from the ID card: offered until used, then shown ("Iets veranderen" and back leave
+ * it; it goes when the session ends). */
+static int summary_name(layout *L, SDL_Rect a, int y)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    lang_id lang = L->lang;
+    int y0 = y;
     if (s->data.card_used) {
         char name[96], born[64];
         card_display_name(&s->data.card, name, sizeof name);
@@ -330,17 +289,131 @@ void screen_summary(layout *L)
             y += column_button(L, a, y, "name-start", by_hand, "forward", BTN_SECONDARY, typed);
         }
     }
-    y += summary_library(L, a, y);
-    if (s->data.j.reference[0]) {
-        char grouped[24];
-        refnum_group(s->data.j.reference, grouped, sizeof grouped);
-        y += column_text(L, a, y, th->px_body, false,
-                         layout_printf(L, "%s: %s", tr(lang, "Uw nummer"), grouped)) +
-             th->gap;
+    return y - y0;
+}
+
+/* The library pass (a site that takes them): laid on the reader here, its number goes with the
+ * story; shown with a button to take it off again, beside it where both fit on a line. */
+static int summary_library(layout *L, SDL_Rect a, int y)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    lang_id lang = L->lang;
+    bool open = s->data.intake != INTAKE_SAVING && s->data.intake != INTAKE_SAVED;
+    if (!s->cfg.library_pass || (!open && !s->data.library_number[0]))
+        return 0;
+    if (!s->data.library_number[0])
+        return column_text(L, a, y, th->px_body, false,
+                           tr(lang, "Heeft u een bibliotheekpas? Leg hem op de kaartlezer. Dan "
+                                    "sturen we het nummer mee.")) +
+               th->gap;
+    char shown[SESSION_LIBRARY_MAX * 2];
+    const char *text = layout_printf(L, "%s %s", tr(lang, "Bibliotheekpas:"),
+                                     i18n_ltr(lang, s->data.library_number, shown, sizeof shown));
+    explicit_bzero(shown, sizeof shown);
+    const char *label = tr(lang, "Haal het nummer weg");
+    action remove = {.kind = ACT_LIBRARY_REMOVE};
+    SDL_Rect left = a, right = a;
+    left.w = (a.w - th->gap) / 2;
+    right.x = a.x + left.w + th->gap;
+    right.w = a.w - left.w - th->gap;
+    int line = layout_text_height(L, left.w, th->px_body, false, "A");
+    bool beside =
+        open && layout_text_height(L, left.w, th->px_body, false, text) <= line &&
+        layout_text_height(L, right.w - 2 * th->pad - th->btn_h, th->px_body, true, label) <= line;
+    int h = 0;
+    L->flags = WF_PERSONAL; /* read only through a headset, like the phone number */
+    if (beside) {
+        /* the text centred on the button's height, at its side */
+        int text_h = layout_text_height(L, left.w, th->px_body, false, text);
+        column_text(L, left, y + (th->btn_h - text_h) / 2, th->px_body, false, text);
+        L->flags = 0;
+        h = column_button(L, right, y, "library-remove", label, "no", BTN_SECONDARY, remove);
+    } else {
+        h = column_text(L, a, y, th->px_body, false, text) + th->gap / 2;
+        L->flags = 0;
+        if (open)
+            h += column_button(L, a, y + h, "library-remove", label, "no", BTN_SECONDARY, remove);
     }
-    y += th->gap;
-    y += column_button(L, a, y, "send-intake", tr(lang, "Versturen"), "forward", BTN_PRIMARY,
+    L->flags = 0;
+    return h;
+}
+
+static int summary_reference(layout *L, SDL_Rect a, int y)
+{
+    const theme *th = L->th;
+    const session *s = L->s;
+    if (!s->data.j.reference[0])
+        return 0;
+    char grouped[24];
+    refnum_group(s->data.j.reference, grouped, sizeof grouped);
+    return column_text(L, a, y, th->px_body, false,
+                       layout_printf(L, "%s: %s", tr(L->lang, "Uw nummer"), grouped)) +
+           th->gap;
+}
+
+/* Send, or go back to change something; returns the bottom. */
+static int summary_actions(layout *L, SDL_Rect a, int y)
+{
+    y += column_button(L, a, y, "send-intake", tr(L->lang, "Versturen"), "forward", BTN_PRIMARY,
                        (action){.kind = ACT_SEND_INTAKE});
-    column_button(L, a, y, "summary-change", tr(lang, "Iets veranderen"), "back", BTN_SECONDARY,
-                  (action){.kind = ACT_BACK});
+    y += column_button(L, a, y, "summary-change", tr(L->lang, "Iets veranderen"), "back",
+                       BTN_SECONDARY, (action){.kind = ACT_BACK});
+    return y - L->th->gap;
+}
+
+/* The summary below its title from `top`, in one column or two (what is sent on the left, the
+ * name and the buttons on the right), with or without the case's number; returns the bottom. */
+static int summary_build(layout *L, SDL_Rect a, int top, bool columns, bool reference)
+{
+    const theme *th = L->th;
+    int y = top;
+    if (!columns) {
+        y += summary_sent(L, a, y);
+        y += summary_name(L, a, y);
+        y += summary_library(L, a, y);
+        if (reference)
+            y += summary_reference(L, a, y);
+        return summary_actions(L, a, y + th->gap);
+    }
+    SDL_Rect left = a, right = a;
+    left.w = (a.w - 2 * th->gap) / 2;
+    right.x = a.x + left.w + 2 * th->gap;
+    right.w = a.w - left.w - 2 * th->gap;
+    y += summary_sent(L, left, y);
+    y += summary_library(L, left, y);
+    if (reference)
+        y += summary_reference(L, left, y);
+    int yr = top + summary_name(L, right, top);
+    int bottom = summary_actions(L, right, yr + th->gap);
+    return y - th->gap > bottom ? y - th->gap : bottom;
+}
+
+void screen_summary(layout *L)
+{
+    const theme *th = L->th;
+    SDL_Rect a = chrome_build(L, true);
+    int y = a.y;
+    y += column_text(L, a, y, th->px_title, true, tr(L->lang, "Dit sturen we naar de gemeente")) +
+         2 * th->gap;
+    /* Where it does not fit (large text, many organisations, a landscape screen) the summary
+     * gives way: on a wide screen in two columns; then without the case's number (the *what
+     * now* screen shows it large, and the slip) */
+    static const struct {
+        bool columns, reference;
+    } ways[] = {{false, true}, {true, true}, {false, false}, {true, false}};
+    int n0 = L->n, n = sizeof ways / sizeof ways[0];
+    size_t used0 = L->used;
+    bool wide = a.w > a.h;
+    for (int i = 0; i < n; i++) {
+        if (ways[i].columns && !wide)
+            continue;
+        if (L->n != n0) { /* the way tried before did not fit: its widgets go */
+            explicit_bzero(L->strings + used0, L->used - used0);
+            L->n = n0;
+            L->used = used0;
+        }
+        if (summary_build(L, a, y, ways[i].columns, ways[i].reference) <= a.y + a.h)
+            break;
+    }
 }

@@ -1612,8 +1612,8 @@ static void library_pass_number_on_the_summary(void **state)
     to_summary(&s);
     s.cfg.library_pass = true;
     /* only a number as the card reader makes one: digits or upper-case hex, not too long */
-    static const char *const bad[] = {NULL, "", "12 34", "12ab", "3220338716\n",
-                                      "123456789012345678901234567890123"};
+    static const char *const bad[] = {
+        NULL, "", "12 34", "12ab", "3220338716\n", "123456789012345678901234567890123"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         library_pass(&s, bad[i]);
         assert_true(library_number_wiped(&s));
