@@ -187,6 +187,62 @@ static bool set_new(json_t *o, const char *k, json_t *v)
     return v && json_object_set_new(o, k, v) == 0;
 }
 
+static const char *const ISO639_2B[LANG_COUNT] = {
+    [LANG_NL] = "nld", [LANG_EN] = "eng", [LANG_TR] = "tur",
+    [LANG_AR] = "ara", [LANG_PL] = "pol", [LANG_UK] = "ukr"};
+
+/* The questions answered and their answers, in Dutch, a line each. */
+static void add_answers(lines *l, const life_event *e, const journey *j)
+{
+    char ans[256], line[1024];
+    for (int i = 0; i < e->n_questions; i++) {
+        if (j->answers[i] < 0)
+            continue;
+        phrase_answer(LANG_NL, &e->questions[i], j->answers[i], j->dates[i], ans, sizeof ans);
+        snprintf(line, sizeof line, "%s %s", ltext_get(&e->questions[i].text, LANG_NL), ans);
+        lines_add(l, line);
+    }
+    explicit_bzero(ans, sizeof ans);
+    explicit_bzero(line, sizeof line);
+}
+
+/* The ids of the early signals that fired, separated by commas. */
+static void signal_ids(const content *c, const life_event *e, const overview *ov, char *out,
+                       size_t cap)
+{
+    out[0] = '\0';
+    for (int k = 0; k < ov->n_signals; k++) {
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, "%s%s", used ? "," : "",
+                 overview_signal_id(c, e, &ov->signals[k]));
+    }
+}
+
+/* The fields every klantcontact from the kiosk has. */
+static bool klantcontact_fields(json_t *kc, const char *onderwerp, const lines *inhoud,
+                                lang_id lang, const char *when, const char *reference, json_t *meta)
+{
+    return set_new(kc, "kanaal", json_string("zelfbedieningszuil")) &&
+           set_new(kc, "onderwerp", fitted(onderwerp, ONDERWERP_MAX)) &&
+           set_new(kc, "inhoud", json_string(inhoud->s ? inhoud->s : "")) &&
+           set_new(kc, "indicatieContactGelukt", json_true()) &&
+           set_new(kc, "taal", json_string(ISO639_2B[lang])) &&
+           set_new(kc, "vertrouwelijk", json_true()) &&
+           set_new(kc, "plaatsgevondenOp", json_string(when)) &&
+           set_new(kc, "referentienummer", json_string(reference)) &&
+           set_new(kc, "metadata", json_incref(meta));
+}
+
+/* A phone number or e-mail address for the case register, found again by its referentie. */
+static json_t *digitaal_adres(const char *adres, bool phone, const char *number)
+{
+    char ref[64];
+    snprintf(ref, sizeof ref, "loket-%s", number);
+    return json_pack("{s:s, s:s, s:s, s:s}", "adres", adres, "soortDigitaalAdres",
+                     phone ? "telefoonnummer" : "email", "omschrijving",
+                     phone ? "Terugbelverzoek via zuil" : "E-mail via zuil", "referentie", ref);
+}
+
 char *intake_envelope(const intake_input *in, char *err, size_t errcap)
 {
     intake_json_wipe_on_free();
@@ -221,14 +277,7 @@ char *intake_envelope(const intake_input *in, char *err, size_t errcap)
 
     /* inhoud: the questions and answers, in Dutch */
     lines inhoud = {.max_chars = INHOUD_MAX};
-    for (int i = 0; i < e->n_questions; i++) {
-        if (j->answers[i] < 0)
-            continue;
-        char ans[256];
-        phrase_answer(LANG_NL, &e->questions[i], j->answers[i], j->dates[i], ans, sizeof ans);
-        snprintf(buf, sizeof buf, "%s %s", ltext_get(&e->questions[i].text, LANG_NL), ans);
-        lines_add(&inhoud, buf);
-    }
+    add_answers(&inhoud, e, j);
     lines_finish(&inhoud);
 
     /* reactie: the overview given, for the organisations the citizen ticked */
@@ -254,46 +303,32 @@ char *intake_envelope(const intake_input *in, char *err, size_t errcap)
             lines_add(&reactie, buf);
         }
     }
-    char signals[METADATA_MAX * 4] = "";
-    for (int k = 0; k < ov.n_signals; k++) {
-        size_t used = strlen(signals);
-        snprintf(signals + used, sizeof signals - used, "%s%s", used ? "," : "",
-                 overview_signal_id(c, e, &ov.signals[k]));
-    }
+    char signals[METADATA_MAX * 4];
+    signal_ids(c, e, &ov, signals, sizeof signals);
     lines_finish(&reactie);
     explicit_bzero(&ov, sizeof ov);
 
-    static const char *const iso639_2b[LANG_COUNT] = {
-        [LANG_NL] = "nld", [LANG_EN] = "eng", [LANG_TR] = "tur",
-        [LANG_AR] = "ara", [LANG_PL] = "pol", [LANG_UK] = "ukr"};
     static const char *const contact_names[] = {"geen", "terugbellen", "e-mail", "balie"};
 
     json_t *meta = json_object(), *kc = json_object(), *bt = json_object(), *mk = json_object(),
            *env = json_object();
     snprintf(buf, sizeof buf, "%s (zelfbedieningszuil)", ltext_get(&e->title, LANG_NL));
-    bool ok =
-        meta && kc && bt && mk && env &&
-        set_new(meta, "zuil", fitted(in->kiosk_id, METADATA_MAX)) &&
-        set_new(meta, "locatie", fitted(in->site_name, METADATA_MAX)) &&
-        set_new(meta, "intake", fitted(in->intake_id, METADATA_MAX)) &&
-        set_new(meta, "levensgebeurtenis", fitted(e->id, METADATA_MAX)) &&
-        set_new(meta, "toestemming", fitted(consent_ids, METADATA_MAX)) &&
-        set_new(meta, "signalen", fitted(signals, METADATA_MAX)) &&
-        set_new(meta, "contactvoorkeur", json_string(contact_names[in->contact])) &&
-        set_new(kc, "kanaal", json_string("zelfbedieningszuil")) &&
-        set_new(kc, "onderwerp", fitted(buf, ONDERWERP_MAX)) &&
-        set_new(kc, "inhoud", json_string(inhoud.s ? inhoud.s : "")) &&
-        set_new(kc, "reactie", json_string(reactie.s ? reactie.s : "")) &&
-        set_new(kc, "indicatieContactGelukt", json_true()) &&
-        set_new(kc, "taal", json_string(iso639_2b[j->lang])) &&
-        set_new(kc, "vertrouwelijk", json_true()) &&
-        set_new(kc, "plaatsgevondenOp", json_string(in->when)) &&
-        set_new(kc, "referentienummer", json_string(j->reference)) &&
-        set_new(kc, "metadata", json_incref(meta)) && set_new(bt, "rol", json_string("klant")) &&
-        set_new(bt, "initiator", json_true()) && set_new(mk, "klantcontact", json_incref(kc)) &&
-        set_new(mk, "betrokkene", json_incref(bt)) && set_new(env, "version", json_integer(1)) &&
-        set_new(env, "reference", json_string(j->reference)) &&
-        set_new(env, "maak_klantcontact", json_incref(mk));
+    bool ok = meta && kc && bt && mk && env &&
+              set_new(meta, "zuil", fitted(in->kiosk_id, METADATA_MAX)) &&
+              set_new(meta, "locatie", fitted(in->site_name, METADATA_MAX)) &&
+              set_new(meta, "intake", fitted(in->intake_id, METADATA_MAX)) &&
+              set_new(meta, "levensgebeurtenis", fitted(e->id, METADATA_MAX)) &&
+              set_new(meta, "toestemming", fitted(consent_ids, METADATA_MAX)) &&
+              set_new(meta, "signalen", fitted(signals, METADATA_MAX)) &&
+              set_new(meta, "contactvoorkeur", json_string(contact_names[in->contact])) &&
+              klantcontact_fields(kc, buf, &inhoud, j->lang, in->when, j->reference, meta) &&
+              set_new(kc, "reactie", json_string(reactie.s ? reactie.s : "")) &&
+              set_new(bt, "rol", json_string("klant")) && set_new(bt, "initiator", json_true()) &&
+              set_new(mk, "klantcontact", json_incref(kc)) &&
+              set_new(mk, "betrokkene", json_incref(bt)) &&
+              set_new(env, "version", json_integer(1)) &&
+              set_new(env, "reference", json_string(j->reference)) &&
+              set_new(env, "maak_klantcontact", json_incref(mk));
     bool named = (in->given && in->given[0]) || (in->surname && in->surname[0]);
     if (ok && named) {
         json_t *cn = json_object();
@@ -313,18 +348,10 @@ char *intake_envelope(const intake_input *in, char *err, size_t errcap)
     if (ok && in->library_number && in->library_number[0] &&
         intake_utf8_chars(in->library_number) <= METADATA_MAX)
         ok = set_new(meta, "bibliotheekpas", json_string(in->library_number));
-    if (ok && (in->contact == CONTACT_CALLBACK || in->contact == CONTACT_EMAIL)) {
-        json_t *da = json_object();
-        char ref[64];
-        snprintf(ref, sizeof ref, "loket-%s", j->reference);
-        ok = da && set_new(da, "adres", json_string(phone[0] ? phone : in->contact_detail)) &&
-             set_new(da, "soortDigitaalAdres",
-                     json_string(in->contact == CONTACT_CALLBACK ? "telefoonnummer" : "email")) &&
-             set_new(da, "omschrijving",
-                     json_string(in->contact == CONTACT_CALLBACK ? "Terugbelverzoek via zuil"
-                                                                 : "E-mail via zuil")) &&
-             set_new(da, "referentie", json_string(ref)) && set_new(env, "digitaal_adres", da);
-    }
+    if (ok && (in->contact == CONTACT_CALLBACK || in->contact == CONTACT_EMAIL))
+        ok = set_new(env, "digitaal_adres",
+                     digitaal_adres(phone[0] ? phone : in->contact_detail,
+                                    in->contact == CONTACT_CALLBACK, j->reference));
     char *out = ok ? json_dumps(env, JSON_COMPACT) : NULL;
     if (!out)
         snprintf(err, errcap, "the intake could not be put together (out of memory)");
@@ -360,7 +387,8 @@ static void where_asked(const content *c, const journey *j, char *buf, size_t ca
         break;
     case SCREEN_QUESTION:
         if (e && j->question >= 0 && j->question < e->n_questions)
-            snprintf(buf, cap, "de vraag \"%s\"", ltext_get(&e->questions[j->question].text, LANG_NL));
+            snprintf(buf, cap, "de vraag \"%s\"",
+                     ltext_get(&e->questions[j->question].text, LANG_NL));
         else
             snprintf(buf, cap, "een vraag");
         break;
@@ -424,11 +452,8 @@ char *intake_handoff_envelope(const handoff_input *in, char *err, size_t errcap)
         c && j->event >= 0 && j->event < c->n_events ? &c->events[j->event] : NULL;
     uint64_t consent = e ? in->consent & intake_overview_orgs(c, j) : 0;
     static const char *const lang_nl[LANG_COUNT] = {
-        [LANG_NL] = "Nederlands", [LANG_EN] = "Engels",    [LANG_TR] = "Turks",
-        [LANG_AR] = "Arabisch",   [LANG_PL] = "Pools",     [LANG_UK] = "Oekraïens"};
-    static const char *const iso639_2b[LANG_COUNT] = {
-        [LANG_NL] = "nld", [LANG_EN] = "eng", [LANG_TR] = "tur",
-        [LANG_AR] = "ara", [LANG_PL] = "pol", [LANG_UK] = "ukr"};
+        [LANG_NL] = "Nederlands", [LANG_EN] = "Engels", [LANG_TR] = "Turks",
+        [LANG_AR] = "Arabisch",   [LANG_PL] = "Pools",  [LANG_UK] = "Oekraïens"};
     const char *place = in->place && in->place[0] ? in->place : in->kiosk_id;
     char code[5], buf[1024], where[512], what[160], grouped[24];
     intake_handoff_code(in->number, code);
@@ -466,22 +491,11 @@ char *intake_handoff_envelope(const handoff_input *in, char *err, size_t errcap)
     lines_add(&inhoud, buf);
     char signals[METADATA_MAX * 4] = "";
     if (consent) {
-        for (int i = 0; i < e->n_questions; i++) {
-            if (j->answers[i] < 0)
-                continue;
-            char ans[256];
-            phrase_answer(LANG_NL, &e->questions[i], j->answers[i], j->dates[i], ans, sizeof ans);
-            snprintf(buf, sizeof buf, "%s %s", ltext_get(&e->questions[i].text, LANG_NL), ans);
-            lines_add(&inhoud, buf);
-        }
+        add_answers(&inhoud, e, j);
         overview ov;
         overview_build(e, j->answers, j->dates, j->today, &ov);
         overview_signals(c, e, j->answers, &ov);
-        for (int k = 0; k < ov.n_signals; k++) {
-            size_t used = strlen(signals);
-            snprintf(signals + used, sizeof signals - used, "%s%s", used ? "," : "",
-                     overview_signal_id(c, e, &ov.signals[k]));
-        }
+        signal_ids(c, e, &ov, signals, sizeof signals);
         explicit_bzero(&ov, sizeof ov);
     } else if (e) {
         lines_add(&inhoud, "De antwoorden zijn niet meegestuurd: de inwoner heeft (nog) geen "
@@ -498,22 +512,16 @@ char *intake_handoff_envelope(const handoff_input *in, char *err, size_t errcap)
         set_new(meta, "zuil", fitted(in->kiosk_id, METADATA_MAX)) &&
         set_new(meta, "locatie", fitted(in->site_name ? in->site_name : "", METADATA_MAX)) &&
         set_new(meta, "intake", fitted(in->intake_id, METADATA_MAX)) &&
-        set_new(meta, "soort", json_string(in->kind == HANDOFF_CALLBACK ? "terugbelverzoek"
-                                                                        : "warme overdracht")) &&
+        set_new(
+            meta, "soort",
+            json_string(in->kind == HANDOFF_CALLBACK ? "terugbelverzoek" : "warme overdracht")) &&
         set_new(meta, "herkenningsnummer", json_string(code)) &&
         set_new(meta, "levensgebeurtenis", fitted(e ? e->id : "", METADATA_MAX)) &&
         set_new(meta, "bon", json_string(refnum_valid(j->reference, NULL) ? j->reference : "")) &&
         (!consent || set_new(meta, "signalen", fitted(signals, METADATA_MAX))) &&
-        set_new(kc, "kanaal", json_string("zelfbedieningszuil")) &&
-        set_new(kc, "onderwerp", fitted(buf, ONDERWERP_MAX)) &&
-        set_new(kc, "inhoud", json_string(inhoud.s ? inhoud.s : "")) &&
-        set_new(kc, "indicatieContactGelukt", json_true()) &&
-        set_new(kc, "taal", json_string(iso639_2b[j->lang])) &&
-        set_new(kc, "vertrouwelijk", json_true()) &&
-        set_new(kc, "plaatsgevondenOp", json_string(in->when)) &&
-        set_new(kc, "referentienummer", json_string(in->number)) &&
-        set_new(kc, "metadata", json_incref(meta)) && set_new(bt, "rol", json_string("klant")) &&
-        set_new(bt, "initiator", json_true()) && set_new(mk, "klantcontact", json_incref(kc)) &&
+        klantcontact_fields(kc, buf, &inhoud, j->lang, in->when, in->number, meta) &&
+        set_new(bt, "rol", json_string("klant")) && set_new(bt, "initiator", json_true()) &&
+        set_new(mk, "klantcontact", json_incref(kc)) &&
         set_new(mk, "betrokkene", json_incref(bt)) &&
         set_new(taak, "gevraagdeHandeling", fitted(what, 200)) &&
         set_new(taak, "toelichting", json_string(toel.s ? toel.s : "")) &&
@@ -524,15 +532,8 @@ char *intake_handoff_envelope(const handoff_input *in, char *err, size_t errcap)
         set_new(env, "reference", json_string(in->number)) &&
         set_new(env, "maak_klantcontact", json_incref(mk)) &&
         set_new(env, "internetaak", json_incref(taak));
-    if (ok && in->kind == HANDOFF_CALLBACK) {
-        json_t *da = json_object();
-        char ref[64];
-        snprintf(ref, sizeof ref, "loket-%s", in->number);
-        ok = da && set_new(da, "adres", json_string(phone)) &&
-             set_new(da, "soortDigitaalAdres", json_string("telefoonnummer")) &&
-             set_new(da, "omschrijving", json_string("Terugbelverzoek via zuil")) &&
-             set_new(da, "referentie", json_string(ref)) && set_new(env, "digitaal_adres", da);
-    }
+    if (ok && in->kind == HANDOFF_CALLBACK)
+        ok = set_new(env, "digitaal_adres", digitaal_adres(phone, true, in->number));
     char *out = ok ? json_dumps(env, JSON_COMPACT) : NULL;
     if (!out)
         snprintf(err, errcap, "the hand-off could not be put together (out of memory)");
@@ -550,8 +551,8 @@ char *intake_handoff_envelope(const handoff_input *in, char *err, size_t errcap)
     return out;
 }
 
-char *intake_task_close_envelope(const char *number, const char *note, const char *when,
-                                 char *err, size_t errcap)
+char *intake_task_close_envelope(const char *number, const char *note, const char *when, char *err,
+                                 size_t errcap)
 {
     if (!number || !refnum_valid(number, NULL)) {
         snprintf(err, errcap, "no valid reference number of the task to close");
