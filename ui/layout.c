@@ -373,10 +373,10 @@ void help_bar(layout *L, bool handoff)
                        (action){.kind = ACT_ACCESS_MENU});
     if (s->cfg.has_speech) {
         x -= th->gap + bh;
-        layout_icon_button(L, (SDL_Rect){x, y, bh, bh}, "speech",
-                       s->access.speech ? tr(L->lang, "Voorlezen: aan") : tr(L->lang, "Voorlezen"),
-                       "speaker", s->access.speech ? BTN_CHOSEN : BTN_SECONDARY,
-                           (action){.kind = ACT_SPEECH, .arg = -1});
+        layout_icon_button(
+            L, (SDL_Rect){x, y, bh, bh}, "speech",
+            s->access.speech ? tr(L->lang, "Voorlezen: aan") : tr(L->lang, "Voorlezen"), "speaker",
+            s->access.speech ? BTN_CHOSEN : BTN_SECONDARY, (action){.kind = ACT_SPEECH, .arg = -1});
     }
     /* help from an employee: on every screen, always in the same place */
     if (handoff)

@@ -56,8 +56,11 @@ void overlay_handoff(layout *L)
     else if (slip && s->data.print == PRINT_FAILED)
         slip_note = tr(lang, "Printen lukt niet. Schrijf het nummer op.");
     bool slip_button = slip && (s->data.print == PRINT_NONE || s->data.print == PRINT_FAILED);
-    int buttons = closed ? 2 : st == HANDOFF_FAILED ? 2 : st == HANDOFF_SENT && !callback ? 2
-                         : st == HANDOFF_SENDING ? 0 : 1;
+    int buttons = closed                            ? 2
+                  : st == HANDOFF_FAILED            ? 2
+                  : st == HANDOFF_SENT && !callback ? 2
+                  : st == HANDOFF_SENDING           ? 0
+                                                    : 1;
     buttons += slip_button ? 1 : 0;
     if (slip_note)
         body = layout_printf(L, "%s %s", body, slip_note);

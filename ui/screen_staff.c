@@ -78,9 +78,9 @@ void screen_staff_view(layout *L)
                 continue;
             phrase_answer(LANG_NL, &e->questions[i], s->data.j.answers[i], s->data.j.dates[i], ans,
                           sizeof ans);
-            y += column_text(L, a, y, px, false,
-                             layout_printf(L, "- %s %s", ltext_get(&e->questions[i].text, LANG_NL),
-                                           ans));
+            y += column_text(
+                L, a, y, px, false,
+                layout_printf(L, "- %s %s", ltext_get(&e->questions[i].text, LANG_NL), ans));
             shown++;
         }
         if (!shown)
@@ -107,10 +107,10 @@ void screen_staff_view(layout *L)
                                 : "Nog geen toestemming om iets te delen.");
         static const char *const contact[] = {"geen", "terugbellen", "e-mail", "aan de balie"};
         int ct = s->data.contact >= 0 && s->data.contact < 4 ? s->data.contact : 0;
-        y += column_text(L, a, y, px, false,
-                         layout_printf(L, "Contact: %s%s", contact[ct],
-                                       s->data.intake == INTAKE_SAVED ? "; verhaal verstuurd."
-                                                                      : "."));
+        y += column_text(
+            L, a, y, px, false,
+            layout_printf(L, "Contact: %s%s", contact[ct],
+                          s->data.intake == INTAKE_SAVED ? "; verhaal verstuurd." : "."));
         if (s->data.library_number[0]) { /* laid on the summary: it goes with the story */
             L->flags = WF_PERSONAL;
             y += column_text(L, a, y, px, false,
@@ -127,8 +127,8 @@ void screen_staff_view(layout *L)
                      s->data.handoff == HANDOFF_FAILED) &&
                     !s->data.handoff_callback;
     if (can_pick)
-        y += column_button(L, a, y, "staff-pickup", "Ik help deze inwoner nu", "done",
-                           BTN_PRIMARY, (action){.kind = ACT_STAFF_PICKUP});
+        y += column_button(L, a, y, "staff-pickup", "Ik help deze inwoner nu", "done", BTN_PRIMARY,
+                           (action){.kind = ACT_STAFF_PICKUP});
     column_button(L, a, y, "staff-back", "Terug naar het scherm van de inwoner", NULL,
                   BTN_SECONDARY, (action){.kind = ACT_BACK});
 }

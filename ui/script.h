@@ -50,8 +50,8 @@ typedef struct {
     const session *(*state)(void *ctx);
     bool (*wait_delivered)(void *ctx);     /* false: not within the time, or no uplink */
     bool (*wait_card)(void *ctx);          /* false: no ID card reported within 5 s */
-    bool (*wait_handoff)(void *ctx); /* false: the hand-off did not reach the desk in 20 s */
-    bool (*wait_pin)(void *ctx);     /* false: the staff PIN was not checked within 10 s */
+    bool (*wait_handoff)(void *ctx);       /* false: the hand-off did not reach the desk in 20 s */
+    bool (*wait_pin)(void *ctx);           /* false: the staff PIN was not checked within 10 s */
     const char *(*last_speech)(void *ctx); /* NULL: no speech */
     bool (*speaking)(void *ctx);
 } script_host;

@@ -57,8 +57,7 @@ bool hours_parse(const char *text, hours *h, char *err, size_t errcap)
         const char *start = s;
         int d1 = read_day(&s);
         if (d1 < 0) {
-            snprintf(err, errcap, "a day name (ma..zo or mon..sun) expected at \"%.12s\"",
-                     start);
+            snprintf(err, errcap, "a day name (ma..zo or mon..sun) expected at \"%.12s\"", start);
             return false;
         }
         int d2 = d1;

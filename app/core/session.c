@@ -7,17 +7,27 @@
 #include "intake/intake.h"
 
 static const char *const screen_names[SCREEN_COUNT] = {
-    [SCREEN_WELCOME] = "welcome",           [SCREEN_EVENTS] = "events",
-    [SCREEN_QUESTION] = "question",         [SCREEN_OVERVIEW] = "overview",
-    [SCREEN_NEXT_STEP] = "next_step",       [SCREEN_GOODBYE] = "goodbye",
-    [SCREEN_OUT_OF_ORDER] = "out_of_order", [SCREEN_CONSENT] = "consent",
-    [SCREEN_CONTACT] = "contact",           [SCREEN_PHONE] = "phone",
-    [SCREEN_SUMMARY] = "summary",           [SCREEN_EMAIL] = "email",
-    [SCREEN_CARD_CAN] = "card_can",         [SCREEN_CARD_READING] = "card_reading",
+    [SCREEN_WELCOME] = "welcome",
+    [SCREEN_EVENTS] = "events",
+    [SCREEN_QUESTION] = "question",
+    [SCREEN_OVERVIEW] = "overview",
+    [SCREEN_NEXT_STEP] = "next_step",
+    [SCREEN_GOODBYE] = "goodbye",
+    [SCREEN_OUT_OF_ORDER] = "out_of_order",
+    [SCREEN_CONSENT] = "consent",
+    [SCREEN_CONTACT] = "contact",
+    [SCREEN_PHONE] = "phone",
+    [SCREEN_SUMMARY] = "summary",
+    [SCREEN_EMAIL] = "email",
+    [SCREEN_CARD_CAN] = "card_can",
+    [SCREEN_CARD_READING] = "card_reading",
     [SCREEN_CARD_CONFIRM] = "card_confirm",
-    [SCREEN_CARD_MRZ_NUMBER] = "card_mrz_number", [SCREEN_CARD_MRZ_BIRTH] = "card_mrz_birth",
-    [SCREEN_CARD_MRZ_EXPIRY] = "card_mrz_expiry", [SCREEN_NAME_GIVEN] = "name_given",
-    [SCREEN_NAME_SURNAME] = "name_surname", [SCREEN_STAFF_PIN] = "staff_pin",
+    [SCREEN_CARD_MRZ_NUMBER] = "card_mrz_number",
+    [SCREEN_CARD_MRZ_BIRTH] = "card_mrz_birth",
+    [SCREEN_CARD_MRZ_EXPIRY] = "card_mrz_expiry",
+    [SCREEN_NAME_GIVEN] = "name_given",
+    [SCREEN_NAME_SURNAME] = "name_surname",
+    [SCREEN_STAFF_PIN] = "staff_pin",
     [SCREEN_STAFF_VIEW] = "staff_view",
 };
 
@@ -685,10 +695,9 @@ static void go_back(session *s, effects *out)
 
 static bool is_user_action(action_kind k)
 {
-    return k != ACT_TICK && k != ACT_HANDOFF_RESULT && k != ACT_HANDOFF_STORED &&
-           k != ACT_DUTY && k != ACT_STAFF_PIN_RESULT && k != ACT_PRINT_RESULT &&
-           k != ACT_REFERENCE && k != ACT_INTAKE_RESULT && k != ACT_CARD_RESULT &&
-           k != ACT_CARD_PROGRESS;
+    return k != ACT_TICK && k != ACT_HANDOFF_RESULT && k != ACT_HANDOFF_STORED && k != ACT_DUTY &&
+           k != ACT_STAFF_PIN_RESULT && k != ACT_PRINT_RESULT && k != ACT_REFERENCE &&
+           k != ACT_INTAKE_RESULT && k != ACT_CARD_RESULT && k != ACT_CARD_PROGRESS;
 }
 
 static void tick(session *s, const action *a, effects *out)
@@ -872,8 +881,7 @@ void session_apply(session *s, const action *a, effects *out)
     case ACT_HANDOFF:
         /* Out of hours nobody can come: the message offers a call-back instead. A request
          * already on its way or answered is shown again, not made twice. */
-        if (s->data.handoff != HANDOFF_SENDING && s->data.handoff != HANDOFF_SENT &&
-            !s->off_duty) {
+        if (s->data.handoff != HANDOFF_SENDING && s->data.handoff != HANDOFF_SENT && !s->off_duty) {
             s->data.handoff = HANDOFF_SENDING;
             s->data.handoff_request = s->next_request++;
             s->data.handoff_callback = false;
@@ -947,8 +955,8 @@ void session_apply(session *s, const action *a, effects *out)
         if (a->arg == CARD_LIBRARY_PASS && !s->warning && library_wanted(s) &&
             library_number_ok(a->text))
             snprintf(s->data.library_number, sizeof s->data.library_number, "%s", a->text);
-        s->card = a->arg == CARD_ID_DOCUMENT || a->arg == CARD_STAFF ? (card_kind)a->arg
-                                                                     : CARD_OTHER;
+        s->card =
+            a->arg == CARD_ID_DOCUMENT || a->arg == CARD_STAFF ? (card_kind)a->arg : CARD_OTHER;
         if (s->warning)
             s->warning = false;
         if (s->card == CARD_STAFF && has_citizen(s) && s->screen != SCREEN_GOODBYE &&

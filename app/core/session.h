@@ -127,37 +127,31 @@ typedef enum {
     ACT_CARD_PROGRESS,
     /* arg: request, value: step (1..CARD_READ_STEPS) of the read */ /* arg: request id; value:
      card_read_result; tries (WRONG_CAN); card (OK: copied by the session) */
-    ACT_CARD_USE,  /* confirm screen: use these details (only when verified) */
-    ACT_CARD_SKIP, /* no thanks / continue without: the card's details are wiped */
-    ACT_CARD_MRZ,  /* no CAN on my card: type the passport's details (document number, birth,
-                      expiry) instead */
-    ACT_MRZ_NEXT,  /* the MRZ field shown is complete: the next one; after the expiry: read */
+    ACT_CARD_USE,   /* confirm screen: use these details (only when verified) */
+    ACT_CARD_SKIP,  /* no thanks / continue without: the card's details are wiped */
+    ACT_CARD_MRZ,   /* no CAN on my card: type the passport's details (document number, birth,
+                       expiry) instead */
+    ACT_MRZ_NEXT,   /* the MRZ field shown is complete: the next one; after the expiry: read */
     ACT_NAME_START, /* type my name myself (summary, or a card that cannot be read); arg 1 on
                        the summary: change the name typed */
     ACT_NAME_NEXT,  /* given names -> surname -> summary (the name typed is used) */
     ACT_NAME_SHIFT, /* the letter keyboard: capitals for the next letter, or not: switch */
     /* the hand-off through the case service (issue 7) */
-    ACT_HANDOFF_STORED, /* arg: request id; value: the hand-off's number (0: none could be
-                           made); the request is safe on disk and on its way */
-    ACT_HANDOFF_CANCEL, /* "not needed after all": the employee's task is closed */
-    ACT_DUTY,           /* arg: 1 an employee can come now (opening hours), 0 not */
-    ACT_CALLBACK_START, /* out of hours: "call me back" -> the phone keypad */
-    ACT_STAFF_PIN_DONE, /* the employee typed the badge's PIN: check it */
+    ACT_HANDOFF_STORED,   /* arg: request id; value: the hand-off's number (0: none could be
+                             made); the request is safe on disk and on its way */
+    ACT_HANDOFF_CANCEL,   /* "not needed after all": the employee's task is closed */
+    ACT_DUTY,             /* arg: 1 an employee can come now (opening hours), 0 not */
+    ACT_CALLBACK_START,   /* out of hours: "call me back" -> the phone keypad */
+    ACT_STAFF_PIN_DONE,   /* the employee typed the badge's PIN: check it */
     ACT_STAFF_PIN_RESULT, /* arg: request id; ok; tries: left after a wrong PIN, 0 locked */
-    ACT_STAFF_PICKUP,   /* the employee takes the hand-off over: the desk's task is closed */
-    ACT_LIBRARY_REMOVE, /* summary: the library pass's number is not to be sent after all */
+    ACT_STAFF_PICKUP,     /* the employee takes the hand-off over: the desk's task is closed */
+    ACT_LIBRARY_REMOVE,   /* summary: the library pass's number is not to be sent after all */
 } action_kind;
 
 /* What kind of card is on the reader; never which card. */
 /* CARD_LIBRARY_PASS: a site's library pass (platform/nfc/nfc_library.h); CARD_STAFF: a badge
  * the roles file lists as staff. */
-typedef enum {
-    CARD_NONE,
-    CARD_ID_DOCUMENT,
-    CARD_OTHER,
-    CARD_LIBRARY_PASS,
-    CARD_STAFF
-} card_kind;
+typedef enum { CARD_NONE, CARD_ID_DOCUMENT, CARD_OTHER, CARD_LIBRARY_PASS, CARD_STAFF } card_kind;
 
 /* What an ID card said, as the session keeps it (personal: wiped with the session). */
 #define CARD_READ_STEPS 5 /* connection, PACE, DG1, SOD, checks */
@@ -208,10 +202,10 @@ typedef struct {
     civil_date dates[CONTENT_MAX_QUESTIONS];
     lang_id lang;
     civil_date today;
-    screen_id screen;   /* where the citizen was */
-    int question;       /* SCREEN_QUESTION: the question shown (index), else -1 */
-    char reference[11]; /* the case's reference number (10 digits), "" until it has one */
-    bool handoff_asked; /* the citizen asked for an employee */
+    screen_id screen;      /* where the citizen was */
+    int question;          /* SCREEN_QUESTION: the question shown (index), else -1 */
+    char reference[11];    /* the case's reference number (10 digits), "" until it has one */
+    bool handoff_asked;    /* the citizen asked for an employee */
     bool handoff_callback; /* ... to be called back (out of hours) */
 } journey;
 
@@ -222,8 +216,8 @@ typedef enum {
     EFFECT_PRINT,
     EFFECT_SESSION_ENDED,
     EFFECT_REFERENCE,
-    EFFECT_INTAKE,   /* build the intake and commit it to the outbox */
-    EFFECT_SPEECH,   /* speech: say the screen again or read the slip (effect.speech) */
+    EFFECT_INTAKE,    /* build the intake and commit it to the outbox */
+    EFFECT_SPEECH,    /* speech: say the screen again or read the slip (effect.speech) */
     EFFECT_CARD_READ, /* read the ID card with the CAN (effect.can); answered by ACT_CARD_RESULT */
     /* close the hand-off's task at the desk (effect.number): the citizen cancelled it, or
      * (effect.picked_up) an employee at the kiosk took it over */
@@ -255,11 +249,11 @@ typedef struct {
     char given[SESSION_NAME_MAX + 1];
     char surname[SESSION_NAME_MAX + 1];
     bool name_typed; /* INTAKE: the name was typed by the citizen, not read from a card */
-    bool callback;    /* HANDOFF: a call-back (effect.phone) instead of someone coming */
-    char number[11];  /* HANDOFF_CANCEL: the hand-off's number */
-    bool picked_up;   /* HANDOFF_CANCEL: taken over by an employee at the kiosk */
+    bool callback;   /* HANDOFF: a call-back (effect.phone) instead of someone coming */
+    char number[11]; /* HANDOFF_CANCEL: the hand-off's number */
+    bool picked_up;  /* HANDOFF_CANCEL: taken over by an employee at the kiosk */
     char library_number[SESSION_LIBRARY_MAX]; /* INTAKE: the library pass's number, or "" */
-    char pin[SESSION_PIN_MAX + 1]; /* STAFF_PIN: never log it */
+    char pin[SESSION_PIN_MAX + 1];            /* STAFF_PIN: never log it */
 } effect;
 
 #define SESSION_MAX_EFFECTS 4
@@ -282,8 +276,8 @@ typedef struct {
     bool headset; /* the site has a headset only (no loudspeaker): personal data may be read */
     uint32_t languages; /* bit per lang_id offered */
     lang_id default_lang;
-    bool has_printer; /* false: the screen offers help instead of printing */
-    bool has_speech;  /* false: no read-aloud (no sound device): its buttons are not shown */
+    bool has_printer;  /* false: the screen offers help instead of printing */
+    bool has_speech;   /* false: no read-aloud (no sound device): its buttons are not shown */
     bool library_pass; /* the site takes library passes ([nfc] library_pass not off) */
 } session_config;
 
@@ -320,11 +314,11 @@ typedef struct {
     bool handoff_shown; /* the hand-off message is open */
     bool lang_menu;     /* the language menu is open */
     uint32_t handoff_request;
-    bool handoff_callback;      /* the request is a call-back */
-    char handoff_number[11];    /* its number (the last 4 digits are shown), "" until known */
-    bool callback_entry;        /* SCREEN_PHONE is typing the number for a call-back */
-    screen_id callback_return;  /* where the citizen was before the call-back keypad */
-    bool handoff_picked;        /* an employee at the kiosk took the hand-off over */
+    bool handoff_callback;     /* the request is a call-back */
+    char handoff_number[11];   /* its number (the last 4 digits are shown), "" until known */
+    bool callback_entry;       /* SCREEN_PHONE is typing the number for a call-back */
+    screen_id callback_return; /* where the citizen was before the call-back keypad */
+    bool handoff_picked;       /* an employee at the kiosk took the hand-off over */
     /* an employee at the kiosk: the PIN typed so far (wiped once sent to be checked) */
     char staff_pin[SESSION_PIN_MAX + 1];
     screen_id staff_return; /* the citizen's screen before the badge */

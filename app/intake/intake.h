@@ -75,7 +75,6 @@ bool intake_email_valid(const char *e);
  * intake_envelope, and by whoever parses intakes (the uplink). */
 void intake_json_wipe_on_free(void);
 
-
 /* A request for help from an employee, for the case service: a klantcontact of its own (with
  * the hand-off's own reference number, so that a retry finds it and never makes a second)
  * and an internetaak for the site's team. What the employee gets:
@@ -93,11 +92,11 @@ typedef struct {
     const content *c; /* may be NULL (out of order): then no life event */
     const journey *j; /* event may be -1; j->reference: the case's number or "" */
     handoff_kind kind;
-    const char *number;  /* the hand-off's own reference number (10 digits, check digit) */
-    uint64_t consent;    /* organisations ticked: with one, the answers go along */
-    const char *phone;   /* HANDOFF_CALLBACK: the number to call back */
-    const char *place;   /* where the citizen waits: "zuil 2 bij de ingang" */
-    const char *team;    /* the site's team actor (uuid) the task is assigned to */
+    const char *number; /* the hand-off's own reference number (10 digits, check digit) */
+    uint64_t consent;   /* organisations ticked: with one, the answers go along */
+    const char *phone;  /* HANDOFF_CALLBACK: the number to call back */
+    const char *place;  /* where the citizen waits: "zuil 2 bij de ingang" */
+    const char *team;   /* the site's team actor (uuid) the task is assigned to */
     const char *kiosk_id;
     const char *site_name;
     const char *when;     /* RFC 3339 with offset */
@@ -113,8 +112,8 @@ char *intake_handoff_envelope(const handoff_input *in, char *err, size_t errcap)
 /* A change of a hand-off's internetaak: closed (status verwerkt, afgehandeldOp `when`) with
  * `note` added to its toelichting ("Geannuleerd door de inwoner om 10:45."). The uplink finds
  * the task by its referentienummer `number`. */
-char *intake_task_close_envelope(const char *number, const char *note, const char *when,
-                                 char *err, size_t errcap);
+char *intake_task_close_envelope(const char *number, const char *note, const char *when, char *err,
+                                 size_t errcap);
 
 /* The recognition number of a hand-off: the last 4 digits of its number ("0427"). */
 void intake_handoff_code(const char *number, char out[5]);

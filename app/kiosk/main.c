@@ -80,7 +80,7 @@ typedef struct {
     SDL_mutex *handoff_lock;
     int64_t handoff_record;
     uint32_t handoff_req;
-    hours hours; /* when an employee can come */
+    hours hours;      /* when an employee can come */
     staff_pins *pins; /* staff badges' PINs (worker thread only) */
 } kiosk;
 
@@ -233,9 +233,9 @@ static void uuid4(char id[40])
         memset(rnd, 0, sizeof rnd);
     rnd[6] = (unsigned char)((rnd[6] & 0x0F) | 0x40); /* UUID version 4 */
     rnd[8] = (unsigned char)((rnd[8] & 0x3F) | 0x80);
-    snprintf(id, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], rnd[8], rnd[9],
-             rnd[10], rnd[11], rnd[12], rnd[13], rnd[14], rnd[15]);
+    snprintf(id, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", rnd[0],
+             rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7], rnd[8], rnd[9], rnd[10],
+             rnd[11], rnd[12], rnd[13], rnd[14], rnd[15]);
 }
 
 static void save_intake(kiosk *k, const effect *e)
@@ -316,7 +316,8 @@ static void on_uplink_result(void *ctx, int64_t record, const char *kind, delive
     uint32_t req = k->handoff_req;
     SDL_UnlockMutex(k->handoff_lock);
     if (mine)
-        post_result(k, &(action){.kind = ACT_HANDOFF_RESULT, .arg = (int)req, .ok = r == DELIVER_OK});
+        post_result(k,
+                    &(action){.kind = ACT_HANDOFF_RESULT, .arg = (int)req, .ok = r == DELIVER_OK});
 }
 
 static bool next_number(kiosk *k, char digits[REFNUM_DIGITS + 1], const char *what)
@@ -326,7 +327,8 @@ static bool next_number(kiosk *k, char digits[REFNUM_DIGITS + 1], const char *wh
     if (refseq_next(k->cfg.data_dir, &seq, err, sizeof err) &&
         refnum_make(k->cfg.kiosk_number, seq, digits))
         return true;
-    log_msg(LOG_ERROR, "reference", "no number for the %s: %s", what, err[0] ? err : "out of range");
+    log_msg(LOG_ERROR, "reference", "no number for the %s: %s", what,
+            err[0] ? err : "out of range");
     metrics_reference_failed();
     return false;
 }
@@ -377,7 +379,8 @@ static void start_handoff(kiosk *k, const effect *e)
         explicit_bzero(env, strlen(env));
         free(env);
     } else if (!err[0]) {
-        snprintf(err, sizeof err, "%s", !numbered ? "no number" : "no outbox (see the log at start)");
+        snprintf(err, sizeof err, "%s",
+                 !numbered ? "no number" : "no outbox (see the log at start)");
     }
     if (!ok) {
         log_msg(LOG_ERROR, "handoff", "hand-off %u not stored: %s", e->request, err);
@@ -420,8 +423,8 @@ static void cancel_handoff(kiosk *k, const effect *e)
                  m / 60, m % 60);
     char *env = intake_task_close_envelope(e->number, note, when, err, sizeof err);
     int64_t rec = 0;
-    if (env && outbox_put(k->outbox, "task-close", env, strlen(env), &rec, err, sizeof err) ==
-                   OUTBOX_OK) {
+    if (env &&
+        outbox_put(k->outbox, "task-close", env, strlen(env), &rec, err, sizeof err) == OUTBOX_OK) {
         log_msg(LOG_INFO, "handoff", "hand-off %u %s (outbox record %lld)", e->request,
                 e->picked_up ? "picked up at the kiosk" : "cancelled", (long long)rec);
         if (k->uplink)
@@ -771,7 +774,7 @@ static void handle_key(kiosk *k, SDL_Keycode key)
     case SDLK_F10: /* the simulated staff badge, */
     case SDLK_F11: /* a library pass: laid on the reader, or taken off when one is there */
         if (k->cards && !k->cfg.nfc_device[0]) {
-            card_kind want = key == SDLK_F9 ? CARD_ID_DOCUMENT
+            card_kind want = key == SDLK_F9    ? CARD_ID_DOCUMENT
                              : key == SDLK_F10 ? CARD_STAFF
                                                : CARD_LIBRARY_PASS;
             if (k->s.card != CARD_NONE)

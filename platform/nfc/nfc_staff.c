@@ -87,8 +87,8 @@ staff_pins *staff_pins_open(const char *path, char *err, size_t errcap)
         if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
             continue;
         if (sscanf(line, "%79s %79s %79s %d %c", badge, salt, hash, &wrong, &extra) != 4 ||
-            !is_hex(badge, 64) || !is_hex(salt, 2 * SALT_BYTES) ||
-            !is_hex(hash, 2 * HASH_BYTES) || wrong < 0 || wrong > STAFF_PIN_TRIES) {
+            !is_hex(badge, 64) || !is_hex(salt, 2 * SALT_BYTES) || !is_hex(hash, 2 * HASH_BYTES) ||
+            wrong < 0 || wrong > STAFF_PIN_TRIES) {
             snprintf(err, errcap, "%s:%d: not \"<badge> <salt> <hash> <wrong tries>\"", path, ln);
             goto bad;
         }

@@ -393,10 +393,12 @@ bool config_set(loket_config *cfg, const char *section, const char *key, const c
     if (IS("handoff", "team")) {
         bool uuid = strlen(v) == 36;
         for (size_t i = 0; uuid && i < 36; i++)
-            uuid = (i == 8 || i == 13 || i == 18 || i == 23) ? v[i] == '-' : isxdigit((unsigned char)v[i]) != 0;
+            uuid = (i == 8 || i == 13 || i == 18 || i == 23) ? v[i] == '-'
+                                                             : isxdigit((unsigned char)v[i]) != 0;
         if (!uuid) {
-            snprintf(err, errcap, "handoff.team must be the team actor's uuid "
-                                  "(loket-casesvc init-site prints it)");
+            snprintf(err, errcap,
+                     "handoff.team must be the team actor's uuid "
+                     "(loket-casesvc init-site prints it)");
             return false;
         }
         return STR(handoff_team);
@@ -488,8 +490,8 @@ bool config_finish(loket_config *cfg, char *err, size_t errcap)
         return false;
     }
     if (!cfg->nfc_staff_pins[0] &&
-        snprintf(cfg->nfc_staff_pins, sizeof cfg->nfc_staff_pins, "%s/staff-pins",
-                 cfg->data_dir) >= (int)sizeof cfg->nfc_staff_pins) {
+        snprintf(cfg->nfc_staff_pins, sizeof cfg->nfc_staff_pins, "%s/staff-pins", cfg->data_dir) >=
+            (int)sizeof cfg->nfc_staff_pins) {
         snprintf(err, errcap, "data_dir is too long");
         return false;
     }
@@ -512,8 +514,9 @@ bool config_finish(loket_config *cfg, char *err, size_t errcap)
     }
     if (!strcmp(cfg->handoff_backend, "casesvc") &&
         (!cfg->uplink.base_url[0] || !cfg->handoff_team[0])) {
-        snprintf(err, errcap, "handoff.backend = casesvc needs uplink.url and handoff.team (the "
-                              "site's team actor)");
+        snprintf(err, errcap,
+                 "handoff.backend = casesvc needs uplink.url and handoff.team (the "
+                 "site's team actor)");
         return false;
     }
     /* The simulated printer (a file) also shows the slip as a picture; a real printer's slips

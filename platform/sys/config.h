@@ -38,7 +38,7 @@ typedef struct {
     char csca_dir[CONFIG_PATH_MAX];   /* trusted CSCA certificates; default <data_dir>/csca */
     char nfc_roles[CONFIG_PATH_MAX];  /* staff badges (nfc/nfc_roles.h); default <data_dir>/cards */
     char nfc_staff_pins[CONFIG_PATH_MAX]; /* their PINs (nfc/nfc_staff.h); <data_dir>/staff-pins */
-    nfc_library_config nfc_library;   /* library passes: [nfc] library_pass, library_number, ... */
+    nfc_library_config nfc_library; /* library passes: [nfc] library_pass, library_number, ... */
 
     char speech_backend[16];               /* espeak | sim | none */
     char speech_data_dir[CONFIG_PATH_MAX]; /* espeak-ng-data; "" = the library's */
@@ -54,10 +54,10 @@ typedef struct {
     char printer_device[CONFIG_PATH_MAX];  /* usb: /dev/usb/lp0; tcp: host:port */
     char printer_preview[CONFIG_PATH_MAX]; /* a PNG of every slip too ("" for none) */
     printer_options printer;
-    char handoff_backend[16];   /* sim | casesvc (through the outbox and the uplink) */
-    char handoff_team[40];      /* casesvc: the site's team actor (uuid) */
-    char handoff_place[128];    /* where the citizen waits, for the employee ("zuil 2") */
-    char handoff_hours[512];    /* when an employee can come (core/hours.h); "" = always */
+    char handoff_backend[16]; /* sim | casesvc (through the outbox and the uplink) */
+    char handoff_team[40];    /* casesvc: the site's team actor (uuid) */
+    char handoff_place[128];  /* where the citizen waits, for the employee ("zuil 2") */
+    char handoff_hours[512];  /* when an employee can come (core/hours.h); "" = always */
 
     char outbox_path[CONFIG_PATH_MAX]; /* default <data_dir>/outbox.db */
     char outbox_key[CONFIG_PATH_MAX];  /* default <data_dir>/outbox.key (made on first start) */

@@ -28,8 +28,7 @@ static void dutch_days_ranges_and_periods(void **state)
     (void)state;
     hours h;
     char err[160];
-    assert_true(hours_parse("ma-vr 09:00-12:30, 13:30-17:00; za 10:00-13:00", &h, err,
-                            sizeof err));
+    assert_true(hours_parse("ma-vr 09:00-12:30, 13:30-17:00; za 10:00-13:00", &h, err, sizeof err));
     assert_int_equal(h.n, 3);
     assert_false(hours_open(&h, MON, 8 * 60 + 59));
     assert_true(hours_open(&h, MON, 9 * 60));

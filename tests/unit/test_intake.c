@@ -256,8 +256,8 @@ static void name_typed_by_the_citizen(void **state)
     in.name_typed = false;
     env = intake_envelope(&in, err, sizeof err);
     e = json_loads(env, 0, NULL);
-    meta = json_object_get(
-        json_object_get(json_object_get(e, "maak_klantcontact"), "klantcontact"), "metadata");
+    meta = json_object_get(json_object_get(json_object_get(e, "maak_klantcontact"), "klantcontact"),
+                           "metadata");
     assert_null(strstr(json_string_value(json_object_get(meta, "naambron")), "Ingetypt"));
     json_decref(e);
     free(env);
@@ -439,8 +439,8 @@ static void call_back_handoff_and_closing(void **state)
     snprintf(daref, sizeof daref, "loket-%s", NUMBER);
     assert_string_equal(json_string_value(json_object_get(da, "referentie")), daref);
     json_t *t = json_object_get(e, "internetaak");
-    assert_non_null(strstr(json_string_value(json_object_get(t, "gevraagdeHandeling")),
-                           "Terugbelverzoek"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(t, "gevraagdeHandeling")), "Terugbelverzoek"));
     /* the phone number only in the digitaal adres */
     assert_null(strstr(json_string_value(json_object_get(t, "toelichting")), "5678"));
     write_body("digitaal-adres-callback", da);
@@ -454,8 +454,8 @@ static void call_back_handoff_and_closing(void **state)
                               "2026-11-28T10:45:00+01:00", "toelichting", "Niet meer nodig.");
     write_body("internetaak-close", patch);
     json_decref(patch);
-    env = intake_task_close_envelope(NUMBER, "Niet meer nodig.",
-                                     "2026-11-28T10:45:00+01:00", err, sizeof err);
+    env = intake_task_close_envelope(NUMBER, "Niet meer nodig.", "2026-11-28T10:45:00+01:00", err,
+                                     sizeof err);
     assert_non_null(env);
     e = json_loads(env, 0, NULL);
     json_t *c = json_object_get(e, "taak_afsluiten");

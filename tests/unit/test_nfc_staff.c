@@ -102,8 +102,9 @@ static void bad_pins_and_files(void **state)
     staff_pins_free(p);
     /* readable by others: refused */
     FILE *f = fopen(PATH, "w");
-    fprintf(f, "%s 00112233445566778899aabbccddeeff "
-               "0000000000000000000000000000000000000000000000000000000000000000 0\n",
+    fprintf(f,
+            "%s 00112233445566778899aabbccddeeff "
+            "0000000000000000000000000000000000000000000000000000000000000000 0\n",
             BADGE);
     fclose(f);
     chmod(PATH, 0644);
