@@ -6,27 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-        s[n - 1] = '\0';
-        s++;
-    }
-    return s;
-}
-
-static bool any_text(const layout *L, const char *needle)
-{
-    for (int i = 0; i < L->n; i++)
-        if ((L->w[i].kind == W_TEXT || L->w[i].kind == W_PARAGRAPH) && strstr(L->w[i].text, needle))
-            return true;
-    return false;
-}
+#include "script_util.h"
 
 static bool row_has(const desk_state *s, const char *needle)
 {
@@ -47,7 +27,7 @@ static int split_ms(char *arg, int dflt)
         long v = strtol(sp + 1, &end, 10);
         if (!*end && v > 0) {
             *sp = '\0';
-            trim(arg);
+            script_trim(arg);
             return (int)v;
         }
     }
@@ -80,15 +60,10 @@ int desk_script_run(const char *path, desk_ui *u, const desk_script_host *h, con
     h->pump(h->ctx, 0);
     while (fgets(line, sizeof line, f)) {
         lineno++;
-        char *cmd = trim(line);
+        char *cmd = script_trim(line);
         if (!*cmd || *cmd == '#')
             continue;
-        char *arg = cmd;
-        while (*arg && !isspace((unsigned char)*arg))
-            arg++;
-        if (*arg)
-            *arg++ = '\0';
-        arg = trim(arg);
+        char *arg = script_split(cmd);
         if (!strcmp(cmd, "tap")) {
             int x, y;
             const widget *w;
@@ -109,7 +84,7 @@ int desk_script_run(const char *path, desk_ui *u, const desk_script_host *h, con
             if (sscanf(arg, "%7s %n", which, &off) != 1 || off == 0 ||
                 (strcmp(which, "open") && strcmp(which, "done")))
                 FAIL("tap-row wants open or done, then the row's text");
-            char *text = trim(arg + off);
+            char *text = script_trim(arg + off);
             const desk_state *s = h->state(h->ctx);
             const desk_task *t = NULL;
             for (int i = 0; i < s->n_tasks && !t; i++)
@@ -145,12 +120,8 @@ int desk_script_run(const char *path, desk_ui *u, const desk_script_host *h, con
                 h->dispatch(h->ctx, &a);
             }
         } else if (!strcmp(cmd, "wait")) {
-            char *what = arg, *val = arg;
-            while (*val && !isspace((unsigned char)*val))
-                val++;
-            if (*val)
-                *val++ = '\0';
-            val = trim(val);
+            char *what = arg;
+            char *val = script_split(what);
             int ms = split_ms(val, 5000);
             if (!strcmp(what, "task")) {
                 WAIT_UNTIL(row_has(h->state(h->ctx), val), ms);
@@ -210,12 +181,8 @@ int desk_script_run(const char *path, desk_ui *u, const desk_script_host *h, con
             if (!t->fresh)
                 FAIL("the task %s is not highlighted", ref);
         } else if (!strcmp(cmd, "expect")) {
-            char *what = arg, *val = arg;
-            while (*val && !isspace((unsigned char)*val))
-                val++;
-            if (*val)
-                *val++ = '\0';
-            val = trim(val);
+            char *what = arg;
+            char *val = script_split(what);
             const layout *L = desk_ui_layout(u);
             const desk_state *s = h->state(h->ctx);
             if (!strcmp(what, "screen")) {
@@ -223,10 +190,10 @@ int desk_script_run(const char *path, desk_ui *u, const desk_script_host *h, con
                 if (strcmp(name, val))
                     FAIL("expected screen '%s', but it is '%s'", val, name);
             } else if (!strcmp(what, "text")) {
-                if (!any_text(L, val))
+                if (!script_any_text(L, val))
                     FAIL("expected text '%s' on screen", val);
             } else if (!strcmp(what, "no-text")) {
-                if (any_text(L, val))
+                if (script_any_text(L, val))
                     FAIL("text '%s' should not be on screen", val);
             } else if (!strcmp(what, "control")) {
                 if (!desk_ui_find(u, val))

@@ -1,6 +1,5 @@
 #include "desk_ui.h"
 
-#include <SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -793,13 +792,7 @@ bool desk_ui_render(desk_ui *u, const desk_state *s, bool force)
 
 const widget *desk_ui_hit(desk_ui *u, int x, int y)
 {
-    int ww, wh;
-    SDL_GetWindowSize(u->win, &ww, &wh);
-    if (ww > 0 && wh > 0) {
-        x = x * u->w / ww;
-        y = y * u->h / wh;
-    }
-    return layout_hit(u->L, x, y);
+    return widgets_hit_window(u->win, u->L, u->w, u->h, x, y);
 }
 
 const widget *desk_ui_find(desk_ui *u, const char *key)
@@ -824,24 +817,7 @@ int desk_ui_page(desk_ui *u)
 
 bool desk_ui_screenshot(desk_ui *u, const char *path, char *err, size_t errcap)
 {
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, u->w, u->h, 32, SDL_PIXELFORMAT_RGBA32);
-    if (!s) {
-        snprintf(err, errcap, "%s", SDL_GetError());
-        return false;
-    }
-    bool ok = SDL_RenderReadPixels(u->ren, NULL, SDL_PIXELFORMAT_RGBA32, s->pixels, s->pitch) == 0;
-    if (ok)
-        ok = IMG_SavePNG(s, path) == 0;
-    if (!ok)
-        snprintf(err, errcap, "cannot write %s: %s", path, SDL_GetError());
-    SDL_FreeSurface(s);
-    return ok;
-}
-
-static void put_field(FILE *f, const char *s)
-{
-    for (; s && *s; s++)
-        fputc(*s == '\t' || *s == '\n' ? ' ' : *s, f);
+    return widgets_screenshot(u->ren, u->w, u->h, path, err, errcap);
 }
 
 void desk_ui_write_render_log(desk_ui *u, const desk_state *s, FILE *f, unsigned long frame)
@@ -850,25 +826,7 @@ void desk_ui_write_render_log(desk_ui *u, const desk_state *s, FILE *f, unsigned
     fprintf(f, "frame\t%lu\tscreen=%s\twidth=%d\theight=%d\tpxmm=%.4f\ttasks=%d\tstale=%d\n", frame,
             s->screen == DESK_CASE ? "case" : "list", L->W, L->H, u->th.px_per_mm, s->n_tasks,
             (int)s->stale);
-    for (int i = 0; i < L->n; i++) {
-        const widget *w = &L->w[i];
-        if (w->kind == W_BUTTON) {
-            fprintf(f, "control\t%s\t%d\t%d\t%d\t%d\t%d\t%02x%02x%02x\t%d\t", w->id, w->r.x, w->r.y,
-                    w->r.w, w->r.h, w->layer, w->bg.r, w->bg.g, w->bg.b, w->border);
-            put_field(f, w->text);
-            fputc('\n', f);
-        } else if (w->kind == W_TEXT) {
-            fprintf(f, "text\t%d\t%d\t%d\t%d\t%d\t%d\t%02x%02x%02x\t%02x%02x%02x\t%d\t", w->r.x,
-                    w->r.y, w->r.w, w->r.h, w->px, w->bold, w->fg.r, w->fg.g, w->fg.b, w->bg.r,
-                    w->bg.g, w->bg.b, w->layer);
-            put_field(f, w->text);
-            fputc('\n', f);
-        } else if (w->kind == W_PARAGRAPH) {
-            fprintf(f, "paragraph\t%d\t%d\t%d\t%d\t%d\t", w->r.x, w->r.y, w->r.w, w->r.h, w->layer);
-            put_field(f, w->text);
-            fputc('\n', f);
-        }
-    }
+    widgets_write_log(f, L, false);
     fprintf(f, "end\t%lu\n", frame);
     fflush(f);
 }

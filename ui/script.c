@@ -1,35 +1,13 @@
 #include "script.h"
 
 #include "core/speak.h"
+#include "script_util.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    /* an argument may be quoted */
-    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-        s[n - 1] = '\0';
-        s++;
-    }
-    return s;
-}
-
-static bool any_text(const layout *L, const char *needle)
-{
-    for (int i = 0; i < L->n; i++)
-        if ((L->w[i].kind == W_TEXT || L->w[i].kind == W_PARAGRAPH) && strstr(L->w[i].text, needle))
-            return true;
-    return false;
-}
 
 int script_run(const char *path, ui *u, const script_host *h, const char *shot_dir, char *err,
                size_t errcap)
@@ -52,15 +30,10 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
     } while (0)
     while (fgets(line, sizeof line, f)) {
         lineno++;
-        char *cmd = trim(line);
+        char *cmd = script_trim(line);
         if (!*cmd || *cmd == '#')
             continue;
-        char *arg = cmd;
-        while (*arg && !isspace((unsigned char)*arg))
-            arg++;
-        if (*arg)
-            *arg++ = '\0';
-        arg = trim(arg);
+        char *arg = script_split(cmd);
         const session *s = h->state(h->ctx);
         if (!strcmp(cmd, "tap")) {
             /* like a finger: the press is input; the release on a control is its action */
@@ -96,21 +69,16 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
             h->logshot(h->ctx, arg);
         } else if (!strcmp(cmd, "expect")) {
             char *what = arg;
-            char *val = what;
-            while (*val && !isspace((unsigned char)*val))
-                val++;
-            if (*val)
-                *val++ = '\0';
-            val = trim(val);
+            char *val = script_split(what);
             const layout *L = ui_layout(u);
             if (!strcmp(what, "screen")) {
                 if (strcmp(screen_name(s->screen), val))
                     FAIL("expected screen '%s', but it is '%s'", val, screen_name(s->screen));
             } else if (!strcmp(what, "text")) {
-                if (!any_text(L, val))
+                if (!script_any_text(L, val))
                     FAIL("expected text '%s' on screen '%s'", val, screen_name(s->screen));
             } else if (!strcmp(what, "no-text")) {
-                if (any_text(L, val))
+                if (script_any_text(L, val))
                     FAIL("text '%s' should not be on screen '%s'", val, screen_name(s->screen));
             } else if (!strcmp(what, "control")) {
                 if (!ui_find(u, val))

@@ -1,6 +1,5 @@
 #include "ui.h"
 
-#include <SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,14 +381,7 @@ void ui_redraw_cold(ui *u, const session *s)
 
 const widget *ui_hit(ui *u, int x, int y)
 {
-    /* window coordinates -> renderer pixels (high-DPI) */
-    int ww, wh;
-    SDL_GetWindowSize(u->win, &ww, &wh);
-    if (ww > 0 && wh > 0) {
-        x = x * u->w / ww;
-        y = y * u->h / wh;
-    }
-    return layout_hit(u->L, x, y);
+    return widgets_hit_window(u->win, u->L, u->w, u->h, x, y);
 }
 
 const widget *ui_find(ui *u, const char *key)
@@ -404,19 +396,7 @@ const layout *ui_layout(ui *u)
 
 bool ui_screenshot(ui *u, const char *path, char *err, size_t errcap)
 {
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, u->w, u->h, 32, SDL_PIXELFORMAT_RGBA32);
-    if (!s) {
-        snprintf(err, errcap, "%s", SDL_GetError());
-        return false;
-    }
-    /* The software renderer keeps the presented frame, so this reads what is on screen. */
-    bool ok = SDL_RenderReadPixels(u->ren, NULL, SDL_PIXELFORMAT_RGBA32, s->pixels, s->pitch) == 0;
-    if (ok)
-        ok = IMG_SavePNG(s, path) == 0;
-    if (!ok)
-        snprintf(err, errcap, "cannot write %s: %s", path, SDL_GetError());
-    SDL_FreeSurface(s);
-    return ok;
+    return widgets_screenshot(u->ren, u->w, u->h, path, err, errcap);
 }
 
 /* Appends a sentence; a full stop between texts that do not end in one, so that the voice
@@ -498,13 +478,6 @@ size_t ui_focus_utterance(ui *u, char *out, size_t cap)
     return n;
 }
 
-static void put_field(FILE *f, const char *s)
-{
-    /* tabs and newlines would break the line format */
-    for (; s && *s; s++)
-        fputc(*s == '\t' || *s == '\n' ? ' ' : *s, f);
-}
-
 void ui_write_render_log(ui *u, FILE *f, unsigned long frame)
 {
     const layout *L = u->L;
@@ -518,28 +491,7 @@ void ui_write_render_log(ui *u, FILE *f, unsigned long frame)
             (int)s->data.print, L->pages, text_render_count(u->tx), text_shaping(u->tx),
             u->focus_on ? u->focus_id : "-", u->th.text_scale,
             u->th.high_contrast ? "high" : "calm", u->reach_top);
-    for (int i = 0; i < L->n; i++) {
-        const widget *w = &L->w[i];
-        if (w->kind == W_BUTTON) {
-            fprintf(f, "control\t%s\t%d\t%d\t%d\t%d\t%d\t%02x%02x%02x\t%d\t", w->id, w->r.x, w->r.y,
-                    w->r.w, w->r.h, w->layer, w->bg.r, w->bg.g, w->bg.b, w->border);
-            put_field(f, w->text);
-            fputc('\n', f);
-        } else if (w->kind == W_TEXT) {
-            fprintf(f, "text\t%d\t%d\t%d\t%d\t%d\t%d\t%02x%02x%02x\t%02x%02x%02x\t%d\t", w->r.x,
-                    w->r.y, w->r.w, w->r.h, w->px, w->bold, w->fg.r, w->fg.g, w->fg.b, w->bg.r,
-                    w->bg.g, w->bg.b, w->layer);
-            put_field(f, w->text);
-            fputc('\n', f);
-        } else if (w->kind == W_PARAGRAPH) {
-            fprintf(f, "paragraph\t%d\t%d\t%d\t%d\t%d\t", w->r.x, w->r.y, w->r.w, w->r.h, w->layer);
-            put_field(f, w->text);
-            fputc('\n', f);
-        } else if (w->kind == W_ICON) {
-            fprintf(f, "icon\t%s\t%d\t%d\t%d\t%d\t%d\n", w->icon, w->r.x, w->r.y, w->r.w, w->r.h,
-                    w->layer);
-        }
-    }
+    widgets_write_log(f, L, true);
     fprintf(f, "end\t%lu\n", frame);
     fflush(f);
 }

@@ -123,3 +123,65 @@ void widgets_draw(SDL_Renderer *r, ui_text *tx, icon_cache *ic, const layout *L)
         }
     }
 }
+
+const widget *widgets_hit_window(SDL_Window *win, const layout *L, int w, int h, int x, int y)
+{
+    /* window coordinates -> renderer pixels (high-DPI) */
+    int ww, wh;
+    SDL_GetWindowSize(win, &ww, &wh);
+    if (ww > 0 && wh > 0) {
+        x = x * w / ww;
+        y = y * h / wh;
+    }
+    return layout_hit(L, x, y);
+}
+
+bool widgets_screenshot(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t errcap)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32);
+    if (!s) {
+        snprintf(err, errcap, "%s", SDL_GetError());
+        return false;
+    }
+    /* The software renderer keeps the presented frame, so this reads what is on screen. */
+    bool ok = SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_RGBA32, s->pixels, s->pitch) == 0;
+    if (ok)
+        ok = IMG_SavePNG(s, path) == 0;
+    if (!ok)
+        snprintf(err, errcap, "cannot write %s: %s", path, SDL_GetError());
+    SDL_FreeSurface(s);
+    return ok;
+}
+
+static void put_field(FILE *f, const char *s)
+{
+    /* tabs and newlines would break the line format */
+    for (; s && *s; s++)
+        fputc(*s == '\t' || *s == '\n' ? ' ' : *s, f);
+}
+
+void widgets_write_log(FILE *f, const layout *L, bool icons)
+{
+    for (int i = 0; i < L->n; i++) {
+        const widget *w = &L->w[i];
+        if (w->kind == W_BUTTON) {
+            fprintf(f, "control\t%s\t%d\t%d\t%d\t%d\t%d\t%02x%02x%02x\t%d\t", w->id, w->r.x, w->r.y,
+                    w->r.w, w->r.h, w->layer, w->bg.r, w->bg.g, w->bg.b, w->border);
+            put_field(f, w->text);
+            fputc('\n', f);
+        } else if (w->kind == W_TEXT) {
+            fprintf(f, "text\t%d\t%d\t%d\t%d\t%d\t%d\t%02x%02x%02x\t%02x%02x%02x\t%d\t", w->r.x,
+                    w->r.y, w->r.w, w->r.h, w->px, w->bold, w->fg.r, w->fg.g, w->fg.b, w->bg.r,
+                    w->bg.g, w->bg.b, w->layer);
+            put_field(f, w->text);
+            fputc('\n', f);
+        } else if (w->kind == W_PARAGRAPH) {
+            fprintf(f, "paragraph\t%d\t%d\t%d\t%d\t%d\t", w->r.x, w->r.y, w->r.w, w->r.h, w->layer);
+            put_field(f, w->text);
+            fputc('\n', f);
+        } else if (icons && w->kind == W_ICON) {
+            fprintf(f, "icon\t%s\t%d\t%d\t%d\t%d\t%d\n", w->icon, w->r.x, w->r.y, w->r.w, w->r.h,
+                    w->layer);
+        }
+    }
+}

@@ -99,6 +99,23 @@ static void path_in(char *out, size_t cap, const char *dir, const char *name)
     snprintf(out, cap, "%s/%s", dir, name);
 }
 
+/* --data-dir DIR: made when missing; the database (into dbp) and the tokens file (into tkp, both
+ * of `cap` bytes) in it, unless *db and *tokens were given. False, said, when it cannot be
+ * made. */
+static bool use_data_dir(const char *dir, const char **db, char *dbp, const char **tokens,
+                         char *tkp, size_t cap)
+{
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "loket-casesvc: cannot create %s: %s\n", dir, strerror(errno));
+        return false;
+    }
+    path_in(dbp, cap, dir, "casesvc.db");
+    path_in(tkp, cap, dir, "tokens");
+    *db = *db ? *db : dbp;
+    *tokens = *tokens ? *tokens : tkp;
+    return true;
+}
+
 /* ---- init-site ---- */
 
 static int init_site(int argc, char **argv)
@@ -140,16 +157,8 @@ static int init_site(int argc, char **argv)
         }
     }
     char dbp[4096], tkp[4096];
-    if (dir) {
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            fprintf(stderr, "loket-casesvc: cannot create %s: %s\n", dir, strerror(errno));
-            return 1;
-        }
-        path_in(dbp, sizeof dbp, dir, "casesvc.db");
-        path_in(tkp, sizeof tkp, dir, "tokens");
-        db = db ? db : dbp;
-        tokens = tokens ? tokens : tkp;
-    }
+    if (dir && !use_data_dir(dir, &db, dbp, &tokens, tkp, sizeof dbp))
+        return 1;
     if (optind != argc || !db || !tokens || !site || !*site || strlen(site) > 200)
         usage();
     char err[512];
@@ -307,14 +316,8 @@ static int serve(int argc, char **argv)
     char dbp[4096], tkp[4096], certs[4096], cp[4200], kp[4200], cap[4200];
     char err[512];
     if (dir) {
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            fprintf(stderr, "loket-casesvc: cannot create %s: %s\n", dir, strerror(errno));
+        if (!use_data_dir(dir, &db, dbp, &tokens, tkp, sizeof dbp))
             return 1;
-        }
-        path_in(dbp, sizeof dbp, dir, "casesvc.db");
-        path_in(tkp, sizeof tkp, dir, "tokens");
-        db = db ? db : dbp;
-        tokens = tokens ? tokens : tkp;
         if (!cert && !key) {
             /* first run: a CA, a server certificate and one client certificate per token */
             path_in(certs, sizeof certs, dir, "certs");

@@ -1,16 +1,14 @@
 #include "net/caseapi.h"
 
 #include <curl/curl.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "intake/intake.h"
+#include "net/https.h"
 
 #define MAX_ANSWER (2 << 20)
 #define MAX_PAGES 10
@@ -26,44 +24,6 @@ void caseapi_config_defaults(caseapi_config *c)
     memset(c, 0, sizeof *c);
     c->connect_timeout_ms = 3000;
     c->timeout_ms = 8000;
-}
-
-/* The token file: owner-only, one line of printable characters (as the kiosk's uplink). */
-static bool read_token(const char *path, char *out, size_t cap, char *err, size_t errcap)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(err, errcap, "cannot read the token file %s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return false;
-    }
-    if (!S_ISREG(st.st_mode) || (st.st_mode & 077)) {
-        snprintf(err, errcap, "the token file %s must be a file only its owner can read (0600)",
-                 path);
-        close(fd);
-        return false;
-    }
-    ssize_t n = read(fd, out, cap - 1);
-    close(fd);
-    if (n <= 0) {
-        snprintf(err, errcap, "the token file %s is empty", path);
-        return false;
-    }
-    out[n] = '\0';
-    out[strcspn(out, "\r\n")] = '\0';
-    for (char *p = out; *p; p++)
-        if (*p <= ' ' || *p > '~') {
-            snprintf(err, errcap, "the token in %s has characters a token cannot have", path);
-            explicit_bzero(out, cap);
-            return false;
-        }
-    if (!out[0]) {
-        snprintf(err, errcap, "the token file %s is empty", path);
-        return false;
-    }
-    return true;
 }
 
 caseapi *caseapi_new(const caseapi_config *cfg, char *err, size_t errcap)
@@ -89,17 +49,12 @@ caseapi *caseapi_new(const caseapi_config *cfg, char *err, size_t errcap)
         return NULL;
     }
     c->cfg = *cfg;
-    char token[512];
-    if (!read_token(cfg->token_file, token, sizeof token, err, errcap)) {
+    if (!https_auth_header(cfg->token_file, c->auth, sizeof c->auth, err, errcap)) {
         free(c);
         return NULL;
     }
-    snprintf(c->auth, sizeof c->auth, "Authorization: Token %s", token);
-    explicit_bzero(token, sizeof token);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    c->curl = curl_easy_init();
+    c->curl = https_curl_new(err, errcap);
     if (!c->curl) {
-        snprintf(err, errcap, "cannot start libcurl");
         caseapi_free(c);
         return NULL;
     }
@@ -115,35 +70,6 @@ void caseapi_free(caseapi *c)
         curl_easy_cleanup(c->curl);
     explicit_bzero(c, sizeof *c);
     free(c);
-}
-
-typedef struct {
-    char *b;
-    size_t n;
-    bool too_big;
-} buf;
-
-static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
-{
-    buf *b = ud;
-    size_t n = sz * nm;
-    if (b->n + n > MAX_ANSWER) {
-        b->too_big = true;
-        return 0;
-    }
-    char *nb = malloc(b->n + n + 1);
-    if (!nb)
-        return 0;
-    if (b->b) {
-        memcpy(nb, b->b, b->n);
-        explicit_bzero(b->b, b->n);
-        free(b->b);
-    }
-    memcpy(nb + b->n, p, n);
-    b->b = nb;
-    b->n += n;
-    b->b[b->n] = '\0';
-    return n;
 }
 
 void caseapi_answer_free(char *answer, size_t n)
@@ -177,41 +103,10 @@ desk_error caseapi_request(caseapi *c, const char *method, const char *path, con
         snprintf(url, sizeof url, "%s", path); /* a next page, checked by the caller */
     else
         snprintf(url, sizeof url, "%s%s", c->cfg.base_url, path);
-    CURL *h = c->curl;
-    curl_easy_reset(h);
-    buf b = {0};
-    struct curl_slist *hd = NULL;
-    hd = curl_slist_append(hd, c->auth);
-    hd = curl_slist_append(hd, "Accept: application/json");
-    if (body)
-        hd = curl_slist_append(hd, "Content-Type: application/json");
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (c->cfg.ca_file[0])
-        curl_easy_setopt(h, CURLOPT_CAINFO, c->cfg.ca_file);
-    if (c->cfg.cert_file[0]) {
-        curl_easy_setopt(h, CURLOPT_SSLCERT, c->cfg.cert_file);
-        curl_easy_setopt(h, CURLOPT_SSLKEY, c->cfg.key_file);
-    }
-    if (c->cfg.pin[0])
-        curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, c->cfg.pin);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->cfg.connect_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->cfg.timeout_ms);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-    if (body) {
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    }
-    if (strcmp(method, "GET") && strcmp(method, "POST"))
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    CURLcode rc = curl_easy_perform(h);
-    curl_slist_free_all(hd);
+    const https_tls tls = {c->cfg.ca_file, c->cfg.cert_file,          c->cfg.key_file,
+                           c->cfg.pin,     c->cfg.connect_timeout_ms, c->cfg.timeout_ms};
+    https_answer b = {.max = MAX_ANSWER};
+    CURLcode rc = https_request(c->curl, &tls, method, url, c->auth, body, &b, status);
     /* the path without its query (which may hold a reference number) */
     int plen = (int)strcspn(path, "?");
     if (rc != CURLE_OK) {
@@ -220,10 +115,10 @@ desk_error caseapi_request(caseapi *c, const char *method, const char *path, con
                  rc == CURLE_PEER_FAILED_VERIFICATION ? " (the server's certificate is not trusted)"
                  : rc == CURLE_SSL_CERTPROBLEM        ? " (check the client certificate and key)"
                                                       : "");
-        caseapi_answer_free(b.b, b.n);
-        return b.too_big ? DESK_ERR_ANSWER : DESK_ERR_NETWORK;
+        bool too_big = b.too_big;
+        https_answer_free(&b);
+        return too_big ? DESK_ERR_ANSWER : DESK_ERR_NETWORK;
     }
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
     desk_error e = caseapi_status_error(*status);
     if (e != DESK_ERR_NONE) {
         snprintf(why, whycap, "%s %.*s: HTTP %ld", method, plen > 200 ? 200 : plen, path, *status);

@@ -1,18 +1,16 @@
 #include "net/uplink.h"
 
 #include <curl/curl.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "intake/intake.h"
+#include "net/https.h"
 #include "sys/log.h"
 #include "sys/metrics.h"
 
@@ -42,40 +40,6 @@ void uplink_config_defaults(uplink_config *c)
     c->backoff_max_s = 900;
 }
 
-/* The token file: owner-only, one line. */
-static bool read_token(const char *path, char *out, size_t cap, char *err, size_t errcap)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(err, errcap, "cannot read the token file %s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return false;
-    }
-    if (!S_ISREG(st.st_mode) || (st.st_mode & 077)) {
-        snprintf(err, errcap, "the token file %s must be a file only its owner can read (0600)",
-                 path);
-        close(fd);
-        return false;
-    }
-    ssize_t n = read(fd, out, cap - 1);
-    close(fd);
-    if (n <= 0) {
-        snprintf(err, errcap, "the token file %s is empty", path);
-        return false;
-    }
-    out[n] = '\0';
-    out[strcspn(out, "\r\n")] = '\0';
-    for (char *p = out; *p; p++)
-        if (*p <= ' ' || *p > '~') {
-            snprintf(err, errcap, "the token in %s has characters a token cannot have", path);
-            explicit_bzero(out, cap);
-            return false;
-        }
-    return out[0] != '\0';
-}
-
 uplink *uplink_new(const uplink_config *cfg, outbox *ob, char *err, size_t errcap)
 {
     if (strncmp(cfg->base_url, "https://", 8) != 0) {
@@ -92,13 +56,10 @@ uplink *uplink_new(const uplink_config *cfg, outbox *ob, char *err, size_t errca
     pthread_mutex_init(&u->lock, NULL);
     pthread_cond_init(&u->cond, NULL);
     u->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
-    char token[512];
-    if (!read_token(cfg->token_file, token, sizeof token, err, errcap)) {
+    if (!https_auth_header(cfg->token_file, u->auth, sizeof u->auth, err, errcap)) {
         uplink_free(u);
         return NULL;
     }
-    snprintf(u->auth, sizeof u->auth, "Authorization: Token %s", token);
-    explicit_bzero(token, sizeof token);
     const char *files[] = {cfg->ca_file, cfg->cert_file, cfg->key_file};
     const char *what[] = {"uplink.ca", "uplink.cert", "uplink.key"};
     for (int i = 0; i < 3; i++)
@@ -107,10 +68,8 @@ uplink *uplink_new(const uplink_config *cfg, outbox *ob, char *err, size_t errca
             uplink_free(u);
             return NULL;
         }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    u->curl = curl_easy_init();
+    u->curl = https_curl_new(err, errcap);
     if (!u->curl) {
-        snprintf(err, errcap, "cannot start libcurl");
         uplink_free(u);
         return NULL;
     }
@@ -118,37 +77,11 @@ uplink *uplink_new(const uplink_config *cfg, outbox *ob, char *err, size_t errca
     return u;
 }
 
-typedef struct {
-    char *b;
-    size_t n;
-    bool too_big;
-} body;
-
-static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
-{
-    body *b = ud;
-    size_t n = sz * nm;
-    if (b->n + n > MAX_RESPONSE) {
-        b->too_big = true;
-        return 0;
-    }
-    char *nb = realloc(b->b, b->n + n + 1);
-    if (!nb)
-        return 0;
-    memcpy(nb + b->n, p, n);
-    b->b = nb;
-    b->n += n;
-    b->b[b->n] = '\0';
-    return n;
-}
+typedef https_answer body;
 
 static void body_free(body *b)
 {
-    if (b->b) {
-        explicit_bzero(b->b, b->n);
-        free(b->b);
-    }
-    *b = (body){0};
+    https_answer_free(b);
 }
 
 /* One request. Returns false on a transport failure (why says what); else *status and the
@@ -160,38 +93,10 @@ static bool http(uplink *u, const char *method, const char *path, const char *re
     *resp = (body){0};
     char url[1200];
     snprintf(url, sizeof url, "%s%s", u->cfg.base_url, path);
-    CURL *c = u->curl;
-    curl_easy_reset(c);
-    body b = {0};
-    struct curl_slist *h = NULL;
-    h = curl_slist_append(h, u->auth);
-    h = curl_slist_append(h, "Accept: application/json");
-    if (req)
-        h = curl_slist_append(h, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(c, CURLOPT_CAINFO, u->cfg.ca_file);
-    curl_easy_setopt(c, CURLOPT_SSLCERT, u->cfg.cert_file);
-    curl_easy_setopt(c, CURLOPT_SSLKEY, u->cfg.key_file);
-    if (u->cfg.pin[0])
-        curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, u->cfg.pin);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)u->cfg.connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)u->cfg.timeout_ms);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    if (req) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(req));
-    }
-    if (strcmp(method, "GET") && strcmp(method, "POST"))
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(h);
+    const https_tls tls = {u->cfg.ca_file, u->cfg.cert_file,          u->cfg.key_file,
+                           u->cfg.pin,     u->cfg.connect_timeout_ms, u->cfg.timeout_ms};
+    body b = {.max = MAX_RESPONSE};
+    CURLcode rc = https_request(u->curl, &tls, method, url, u->auth, req, &b, status);
     if (rc != CURLE_OK) {
         const char *hint = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE
                                ? " (the server's certificate is not trusted)"
@@ -206,7 +111,6 @@ static bool http(uplink *u, const char *method, const char *path, const char *re
         body_free(&b);
         return false;
     }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
     *resp = b;
     return true;
 }
@@ -366,8 +270,8 @@ static deliver_result call(uplink *u, answer_kind kind, const char *method, cons
 }
 
 /* POSTs (or PATCHes) a JSON body (wiped after sending: it holds a citizen's answers). */
-static deliver_result send_json(uplink *u, const char *method, const char *path,
-                                const json_t *obj, answer_ids *ids, char *why, size_t whycap)
+static deliver_result send_json(uplink *u, const char *method, const char *path, const json_t *obj,
+                                answer_ids *ids, char *why, size_t whycap)
 {
     char *req = json_dumps(obj, JSON_COMPACT);
     if (!req) {
@@ -519,11 +423,11 @@ bool uplink_step(uplink *u, int64_t now_s)
         return false; /* the outbox cannot count: do not risk a double */
     }
     char why[200];
-    bool known = !strcmp(r.kind, "intake") || !strcmp(r.kind, "handoff") ||
-                 !strcmp(r.kind, "task-close");
-    deliver_result res = known ? uplink_deliver(u, (const char *)r.data, r.n, lookup, why,
-                                                sizeof why)
-                               : (snprintf(why, sizeof why, "unknown record kind"), DELIVER_DEAD);
+    bool known =
+        !strcmp(r.kind, "intake") || !strcmp(r.kind, "handoff") || !strcmp(r.kind, "task-close");
+    deliver_result res = known
+                             ? uplink_deliver(u, (const char *)r.data, r.n, lookup, why, sizeof why)
+                             : (snprintf(why, sizeof why, "unknown record kind"), DELIVER_DEAD);
     pthread_mutex_lock(&u->lock);
     if (res == DELIVER_OK) {
         outbox_delivered(u->ob, r.id);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "casesvc_run.h"
 
 static const char *BIN;
 static char DIR_[128], DATA[200], READY[256], TOKEN[128], ACTOR[37], OTHER[37];
@@ -177,13 +178,10 @@ static void phase(const char *name, bool post, int n, int k, char kc_out[37])
 
 static void read_line(const char *path, char *out, size_t cap)
 {
-    FILE *f = fopen(path, "r");
-    if (!f || !fgets(out, (int)cap, f)) {
+    if (!casesvc_run_read_line(path, out, cap)) {
         fprintf(stderr, "bench_casesvc: cannot read %s\n", path);
         exit(1);
     }
-    fclose(f);
-    out[strcspn(out, "\n")] = '\0';
 }
 
 int main(int argc, char **argv)
@@ -219,19 +217,13 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/token-bench", DATA);
     read_line(path, TOKEN, sizeof TOKEN);
 
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open("/dev/null", O_WRONLY);
-        dup2(fd, 2); /* one log line per request: not part of what is measured here */
-        execl(BIN, BIN, "serve", "--data-dir", DATA, "--port", "0", "--ready", READY, (char *)NULL);
-        _exit(127);
+    pid_t pid;
+    /* one log line per request: not part of what is measured here */
+    PORT = casesvc_run_start(BIN, DATA, READY, "/dev/null", &pid);
+    if (PORT <= 0) {
+        fprintf(stderr, "bench_casesvc: cannot read %s\n", READY);
+        exit(1);
     }
-    for (int i = 0; i < 300 && access(READY, F_OK) != 0; i++) {
-        struct timespec ts = {0, 50 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    read_line(READY, cmd, sizeof cmd);
-    PORT = atoi(cmd);
     curl_global_init(CURL_GLOBAL_DEFAULT);
 
     char kc[37];

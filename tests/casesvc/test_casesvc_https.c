@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "casesvc_certs.h"
+#include "casesvc_run.h"
 
 static const char *BIN, *OUT;
 static char DIR_[128], DATA[200], LOG[256], READY[256], ACTOR[37];
@@ -34,34 +35,10 @@ static int PORT;
 static FILE *MANIFEST;
 static int N_ANSWERS;
 
-static void read_line(const char *path, char *out, size_t cap)
-{
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    assert_non_null(fgets(out, (int)cap, f));
-    fclose(f);
-    out[strcspn(out, "\n")] = '\0';
-}
-
 static void service_start(void)
 {
-    unlink(READY);
-    PID = fork();
+    PORT = casesvc_run_start(BIN, DATA, READY, LOG, &PID);
     assert_true(PID >= 0);
-    if (PID == 0) {
-        int fd = open(LOG, O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (fd >= 0)
-            dup2(fd, 2);
-        execl(BIN, BIN, "serve", "--data-dir", DATA, "--port", "0", "--ready", READY, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 300 && access(READY, F_OK) != 0; i++) {
-        struct timespec ts = {0, 50 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    char port[32];
-    read_line(READY, port, sizeof port);
-    PORT = atoi(port);
     assert_true(PORT > 0);
 }
 
@@ -81,24 +58,6 @@ typedef struct {
     char api_version[64];
     CURLcode rc;
 } answer;
-
-typedef struct {
-    char *b;
-    size_t n;
-} buf;
-
-static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
-{
-    buf *b = ud;
-    char *nb = realloc(b->b, b->n + sz * nm + 1);
-    if (!nb)
-        return 0;
-    b->b = nb;
-    memcpy(b->b + b->n, p, sz * nm);
-    b->n += sz * nm;
-    b->b[b->n] = '\0';
-    return sz * nm;
-}
 
 static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 {
@@ -148,8 +107,8 @@ static answer req(const char *method, const char *path, const char *body, const 
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (body)
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    buf b = {0};
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    casesvc_run_buf b = {0};
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, casesvc_run_on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &a);

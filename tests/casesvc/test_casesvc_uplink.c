@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "casesvc_run.h"
 #include "content/flow.h"
 #include "core/refnum.h"
 #include "intake/intake.h"
@@ -36,47 +37,11 @@ static int PORT;
 
 static bool service_start(void)
 {
-    unlink(READY);
-    PID = fork();
-    if (PID < 0)
-        return false;
-    if (PID == 0) {
-        int fd = open(LOG, O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (fd >= 0)
-            dup2(fd, 2);
-        execl(BIN, BIN, "serve", "--data-dir", DATA, "--port", "0", "--ready", READY, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 300 && access(READY, F_OK) != 0; i++) {
-        struct timespec ts = {0, 50 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    FILE *f = fopen(READY, "r");
-    if (!f || fscanf(f, "%d", &PORT) != 1)
-        return false;
-    fclose(f);
+    PORT = casesvc_run_start(BIN, DATA, READY, LOG, &PID);
     return PORT > 0;
 }
 
 /* GET on the service as the kiosk (its certificate and token): the JSON answer. */
-typedef struct {
-    char *b;
-    size_t n;
-} buf;
-
-static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
-{
-    buf *b = ud;
-    char *nb = realloc(b->b, b->n + sz * nm + 1);
-    if (!nb)
-        return 0;
-    b->b = nb;
-    memcpy(b->b + b->n, p, sz * nm);
-    b->n += sz * nm;
-    b->b[b->n] = '\0';
-    return sz * nm;
-}
-
 static json_t *get(const char *path)
 {
     CURL *c = curl_easy_init();
@@ -87,13 +52,13 @@ static json_t *get(const char *path)
     snprintf(cert, sizeof cert, "%s/certs/client-zuil-5.pem", DATA);
     snprintf(key, sizeof key, "%s/certs/client-zuil-5.key", DATA);
     struct curl_slist *h = curl_slist_append(NULL, auth);
-    buf b = {0};
+    casesvc_run_buf b = {0};
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CAINFO, ca);
     curl_easy_setopt(c, CURLOPT_SSLCERT, cert);
     curl_easy_setopt(c, CURLOPT_SSLKEY, key);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, casesvc_run_on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     assert_int_equal(curl_easy_perform(c), CURLE_OK);
     long status = 0;
@@ -286,11 +251,8 @@ int main(int argc, char **argv)
     if (system(cmd) != 0)
         return 1;
     snprintf(path, sizeof path, "%s/token-zuil-5", DATA);
-    FILE *f = fopen(path, "r");
-    if (!f || !fgets(TOKEN, sizeof TOKEN, f))
+    if (!casesvc_run_read_line(path, TOKEN, sizeof TOKEN))
         return 1;
-    fclose(f);
-    TOKEN[strcspn(TOKEN, "\n")] = '\0';
     content_diag d = {0};
     C = content_load_dir(CONTENT_DIR, &d);
     if (!C || !service_start()) {

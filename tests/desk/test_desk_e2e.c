@@ -311,22 +311,32 @@ static pid_t start_desk(const site *s, const char *script, const char *log, char
     return spawn(argv, s->dir, log, envbuf, env2);
 }
 
+/* The service `name` and the desk running `script` with the desk's token, until the desk has
+ * polled once (its file desk-ready); `log`: the desk's log. */
+static pid_t desk_ready(site *s, const char *name, const char *script, char *log, size_t logcap,
+                        char *env, size_t envcap)
+{
+    start_service(s, name);
+    write_desk_ini(s, "svc/token-balie-1");
+    snprintf(log, logcap, "%s/desk.log", s->dir);
+    pid_t d = start_desk(s, script, log, env, envcap, NULL);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/desk-ready", s->dir);
+    if (!wait_file(path, 60000, d)) {
+        kill(d, SIGKILL);
+        stop_service(s);
+        fail_msg("the desk never polled (see %s)", log);
+    }
+    return d;
+}
+
 static void test_handoff(void **st)
 {
     (void)st;
     site s = {0};
-    start_service(&s, "handoff");
-    write_desk_ini(&s, "svc/token-balie-1");
     char log[1200], path[1200], env[1300];
-    snprintf(log, sizeof log, "%s/desk.log", s.dir);
-    pid_t d = start_desk(&s, "handoff.script", log, env, sizeof env, NULL);
+    pid_t d = desk_ready(&s, "handoff", "handoff.script", log, sizeof log, env, sizeof env);
     /* the desk has its first, empty list: now the citizen asks for help */
-    snprintf(path, sizeof path, "%s/desk-ready", s.dir);
-    if (!wait_file(path, 60000, d)) {
-        kill(d, SIGKILL);
-        stop_service(&s);
-        fail_msg("the desk never polled (see %s)", log);
-    }
     char uuid[40];
     seed(&s, uuid);
     /* the script calls it up and marks it done */
@@ -466,17 +476,9 @@ static void test_kiosk_to_desk(void **st)
     if (!kiosk)
         skip();
     site s = {0};
-    start_service(&s, "kiosk-to-desk");
-    write_desk_ini(&s, "svc/token-balie-1");
     char log[1200], path[1200], env[1300];
-    snprintf(log, sizeof log, "%s/desk.log", s.dir);
-    pid_t d = start_desk(&s, "kiosk_loop.script", log, env, sizeof env, NULL);
-    snprintf(path, sizeof path, "%s/desk-ready", s.dir);
-    if (!wait_file(path, 60000, d)) {
-        kill(d, SIGKILL);
-        stop_service(&s);
-        fail_msg("the desk never polled (see %s)", log);
-    }
+    pid_t d =
+        desk_ready(&s, "kiosk-to-desk", "kiosk_loop.script", log, sizeof log, env, sizeof env);
     int krc = run_kiosk(&s, "handoff_wait.script", "kiosk");
     snprintf(path, sizeof path, "%s/desk-done", s.dir);
     bool done = krc == 0 && wait_file(path, 90000, d);
@@ -492,8 +494,8 @@ static void test_kiosk_to_desk(void **st)
     assert_non_null(json_string_value(json_object_get(t, "afgehandeldOp")));
     assert_string_equal(json_string_value(json_object_get(t, "gevraagdeHandeling")),
                         "Warm overdracht: inwoner wacht bij zuil 2");
-    assert_non_null(strstr(json_string_value(json_object_get(t, "toelichting")),
-                           "Herkenningsnummer 0012"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(t, "toelichting")), "Herkenningsnummer 0012"));
     json_decref(t);
     stop_service(&s);
     char *text = slurp(log);

@@ -20,6 +20,7 @@
 #include <openssl/x509v3.h>
 
 #include "nfc/emrtd_lds.h"
+#include "pki_fixture.h"
 
 /* ------------------------------------------------------------------ MRZ helpers */
 
@@ -420,76 +421,25 @@ static void dg1_garbage_refused(void **state)
 
 /* ------------------------------------------------------------------ the PKI */
 
-typedef struct {
-    EVP_PKEY *key;
-    X509 *cert;
-} ident;
-
 static ident csca1, csca2, csca3, ds1, ds2, ds_expired, ds_future, ds_forged;
 static char csca_dir[64];
 static lds_csca *store;
-
-static X509 *make_cert(const char *cn, EVP_PKEY *key, const ident *issuer, bool ca, long from_days,
-                       long to_days)
-{
-    X509 *x = X509_new();
-    assert_non_null(x);
-    X509_set_version(x, 2);
-    static long serial = 1;
-    ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-    X509_NAME *name = X509_NAME_new();
-    X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const unsigned char *)"UT", -1, -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-    X509_set_subject_name(x, name);
-    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer->cert) : name);
-    X509_NAME_free(name);
-    X509_gmtime_adj(X509_getm_notBefore(x), from_days * 86400L);
-    X509_gmtime_adj(X509_getm_notAfter(x), to_days * 86400L);
-    X509_set_pubkey(x, key);
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, issuer ? issuer->cert : x, x, NULL, NULL, 0);
-    const char *bc = ca ? "critical,CA:TRUE,pathlen:0" : "critical,CA:FALSE";
-    const char *ku = ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature";
-    X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, NID_basic_constraints, bc);
-    X509_add_ext(x, e, -1);
-    X509_EXTENSION_free(e);
-    e = X509V3_EXT_conf_nid(NULL, &ctx, NID_key_usage, ku);
-    X509_add_ext(x, e, -1);
-    X509_EXTENSION_free(e);
-    assert_true(X509_sign(x, issuer ? issuer->key : key, EVP_sha256()) > 0);
-    return x;
-}
-
-static ident make_ident(const char *cn, bool rsa, const ident *issuer, bool ca, long from, long to)
-{
-    ident id;
-    id.key = rsa ? EVP_RSA_gen(2048) : EVP_EC_gen("prime256v1");
-    assert_non_null(id.key);
-    id.cert = make_cert(cn, id.key, issuer, ca, from, to);
-    return id;
-}
-
-static void free_ident(ident *id)
-{
-    X509_free(id->cert);
-    EVP_PKEY_free(id->key);
-}
 
 static char files[4][96];
 
 static int setup(void **state)
 {
     (void)state;
-    csca1 = make_ident("CSCA Utopia", true, NULL, true, -30, 3650);
-    ds1 = make_ident("DS Utopia 1", true, &csca1, false, -1, 3600);
-    csca2 = make_ident("CSCA Elsewhere", false, NULL, true, -30, 3650);
-    ds2 = make_ident("DS Elsewhere", false, &csca2, false, -1, 3600);
-    csca3 = make_ident("CSCA Third", false, NULL, true, -30, 3650);
-    ds_expired = make_ident("DS Utopia old", false, &csca1, false, -400, -1);
-    ds_future = make_ident("DS Utopia next", false, &csca1, false, 2, 400);
+    csca1 = make_ident("CSCA Utopia", true, NULL, true, true, -30, 3650);
+    ds1 = make_ident("DS Utopia 1", true, &csca1, false, true, -1, 3600);
+    csca2 = make_ident("CSCA Elsewhere", false, NULL, true, true, -30, 3650);
+    ds2 = make_ident("DS Elsewhere", false, &csca2, false, true, -1, 3600);
+    csca3 = make_ident("CSCA Third", false, NULL, true, true, -30, 3650);
+    ds_expired = make_ident("DS Utopia old", false, &csca1, false, true, -400, -1);
+    ds_future = make_ident("DS Utopia next", false, &csca1, false, true, 2, 400);
     /* CSCA 1's name as issuer, signed with another RSA key (of DS 1) */
     const ident forger = {ds1.key, csca1.cert};
-    ds_forged = make_ident("DS Utopia forged", false, &forger, false, -1, 3600);
+    ds_forged = make_ident("DS Utopia forged", false, &forger, false, true, -1, 3600);
 
     /* the directory: CSCA 1 as PEM, CSCA 3 as DER, a file that is no certificate */
     strcpy(csca_dir, "/tmp/loket-csca-XXXXXX");
@@ -526,24 +476,6 @@ static int teardown(void **state)
 }
 
 /* ------------------------------------------------------------------ DER and the SOD */
-
-static size_t der(uint8_t *out, uint8_t tag, const uint8_t *v, size_t n)
-{
-    size_t h = 0;
-    out[h++] = tag;
-    if (n < 0x80) {
-        out[h++] = (uint8_t)n;
-    } else if (n < 0x100) {
-        out[h++] = 0x81;
-        out[h++] = (uint8_t)n;
-    } else {
-        out[h++] = 0x82;
-        out[h++] = (uint8_t)(n >> 8);
-        out[h++] = (uint8_t)n;
-    }
-    memmove(out + h, v, n);
-    return h + n;
-}
 
 typedef struct {
     const char *oid_text; /* the hash algorithm's OID as written in the security object */

@@ -24,78 +24,8 @@
 #include "nfc/emrtd_masterlist.h"
 #include "nfc/emrtd_specimen.h"
 
-typedef struct {
-    EVP_PKEY *key;
-    X509 *cert;
-} ident;
-
-/* ca: a CSCA (keyCertSign); otherwise a signer (digitalSignature, or keyEncipherment when
- * !sign). */
-static X509 *make_cert(const char *cn, EVP_PKEY *key, const ident *issuer, bool ca, bool sign,
-                       long from_days, long to_days)
-{
-    X509 *x = X509_new();
-    assert_non_null(x);
-    X509_set_version(x, 2);
-    static long serial = 100;
-    ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-    X509_NAME *name = X509_NAME_new();
-    X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const unsigned char *)"UT", -1, -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-    X509_set_subject_name(x, name);
-    X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer->cert) : name);
-    X509_NAME_free(name);
-    X509_gmtime_adj(X509_getm_notBefore(x), from_days * 86400L);
-    X509_gmtime_adj(X509_getm_notAfter(x), to_days * 86400L);
-    X509_set_pubkey(x, key);
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, issuer ? issuer->cert : x, x, NULL, NULL, 0);
-    const char *bc = ca ? "critical,CA:TRUE,pathlen:0" : "critical,CA:FALSE";
-    const char *ku = ca     ? "critical,keyCertSign,cRLSign"
-                     : sign ? "critical,digitalSignature"
-                            : "critical,keyEncipherment";
-    X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, NID_basic_constraints, bc);
-    X509_add_ext(x, e, -1);
-    X509_EXTENSION_free(e);
-    e = X509V3_EXT_conf_nid(NULL, &ctx, NID_key_usage, ku);
-    X509_add_ext(x, e, -1);
-    X509_EXTENSION_free(e);
-    assert_true(X509_sign(x, issuer ? issuer->key : key, EVP_sha256()) > 0);
-    return x;
-}
-
-static ident make_ident(const char *cn, const ident *issuer, bool ca, bool sign, long from, long to)
-{
-    ident id;
-    id.key = EVP_EC_gen("prime256v1");
-    assert_non_null(id.key);
-    id.cert = make_cert(cn, id.key, issuer, ca, sign, from, to);
-    return id;
-}
-
-static void free_ident(ident *id)
-{
-    X509_free(id->cert);
-    EVP_PKEY_free(id->key);
-}
-
-static size_t der(uint8_t *out, uint8_t tag, const uint8_t *v, size_t n)
-{
-    size_t h = 0;
-    out[h++] = tag;
-    if (n < 0x80) {
-        out[h++] = (uint8_t)n;
-    } else if (n < 0x100) {
-        out[h++] = 0x81;
-        out[h++] = (uint8_t)n;
-    } else {
-        out[h++] = 0x82;
-        out[h++] = (uint8_t)(n >> 8);
-        out[h++] = (uint8_t)n;
-    }
-    memmove(out + h, v, n);
-    return h + n;
-}
+#define PKI_FIRST_SERIAL 100
+#include "pki_fixture.h"
 
 #define ML_OID "2.23.136.1.1.2"
 #define DATA_OID "1.2.840.113549.1.7.1"
@@ -173,14 +103,16 @@ static int setup(void **state)
         fclose(f);
     unlink(path);
 
-    csca = make_ident("CSCA Utopia", NULL, true, false, -30, 3650);
-    signer = make_ident("Master List Signer Utopia", &csca, false, true, -1, 365);
-    other_csca = make_ident("CSCA Elsewhere", NULL, true, false, -30, 3650);
-    rogue = make_ident("Master List Signer Elsewhere", &other_csca, false, true, -1, 365);
-    signer_expired = make_ident("Master List Signer Utopia 2020", &csca, false, true, -400, -1);
+    csca = make_ident("CSCA Utopia", false, NULL, true, false, -30, 3650);
+    signer = make_ident("Master List Signer Utopia", false, &csca, false, true, -1, 365);
+    other_csca = make_ident("CSCA Elsewhere", false, NULL, true, false, -30, 3650);
+    rogue = make_ident("Master List Signer Elsewhere", false, &other_csca, false, true, -1, 365);
+    signer_expired =
+        make_ident("Master List Signer Utopia 2020", false, &csca, false, true, -400, -1);
     const ident forger = {other_csca.key, csca.cert}; /* CSCA Utopia's name, another key */
-    signer_forged = make_ident("Master List Signer Utopia forged", &forger, false, true, -1, 365);
-    signer_not_sign = make_ident("Utopia encryption", &csca, false, false, -1, 365);
+    signer_forged =
+        make_ident("Master List Signer Utopia forged", false, &forger, false, true, -1, 365);
+    signer_not_sign = make_ident("Utopia encryption", false, &csca, false, false, -1, 365);
     return specimen_csca ? 0 : -1;
 }
 
