@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "script_util.h"
 
@@ -98,20 +99,16 @@ int desk_script_run(const char *path, desk_ui *u, const desk_script_host *h, con
                 FAIL("the row '%s' has no control '%s' on screen", text, which);
             h->click(h->ctx, id);
         } else if (!strcmp(cmd, "key")) {
-            SDL_Keycode k = SDL_GetKeyFromName(arg);
-            desk_action a = {0};
-            if (k == SDLK_RETURN || k == SDLK_KP_ENTER)
-                a.kind = DESK_ACT_ENTER;
-            else if (k == SDLK_ESCAPE)
-                a.kind = DESK_ACT_ESCAPE;
-            else if (k == SDLK_BACKSPACE)
-                a.kind = DESK_ACT_BACKSPACE;
-            else if (k == SDLK_PAGEDOWN || k == SDLK_PAGEUP) {
-                a.kind = DESK_ACT_SCROLL;
-                a.n = (k == SDLK_PAGEDOWN ? 1 : -1) * desk_ui_page(u);
-            } else
+            /* the same way as the window's keys (app/desk/main.c) */
+            Uint16 mod = KMOD_NONE;
+            const char *name = arg;
+            if (!strncasecmp(name, "shift+", 6)) {
+                mod = KMOD_LSHIFT;
+                name += 6;
+            }
+            SDL_Keycode k = SDL_GetKeyFromName(name);
+            if (k == SDLK_UNKNOWN || !h->key(h->ctx, k, mod))
                 FAIL("key '%s' does nothing at the desk", arg);
-            h->dispatch(h->ctx, &a);
         } else if (!strcmp(cmd, "type")) {
             /* one key at a time, as a scanner types */
             for (const char *p = arg; *p; p++) {
@@ -180,6 +177,32 @@ int desk_script_run(const char *path, desk_ui *u, const desk_script_host *h, con
                 FAIL("the task %s appeared %lld ms after its creation (more than %d)", ref, d, ms);
             if (!t->fresh)
                 FAIL("the task %s is not highlighted", ref);
+        } else if (!strcmp(cmd, "expect-focus")) {
+            const desk_state *s = h->state(h->ctx);
+            char want[160];
+            if (!strncmp(arg, "row ", 4)) {
+                char which[8];
+                int off = 0;
+                if (sscanf(arg + 4, "%7s %n", which, &off) != 1 || off == 0 ||
+                    (strcmp(which, "open") && strcmp(which, "done")))
+                    FAIL("expect-focus row wants open or done, then the row's text");
+                const char *text = arg + 4 + off;
+                const desk_task *t = NULL;
+                for (int i = 0; i < s->n_tasks && !t; i++)
+                    if (strstr(s->tasks[i].what, text) || strstr(s->tasks[i].ref, text))
+                        t = &s->tasks[i];
+                if (!t)
+                    FAIL("no row with '%s'", text);
+                snprintf(want, sizeof want, "%s:%s", which, t->ref[0] ? t->ref : t->uuid);
+            } else {
+                snprintf(want, sizeof want, "%s", strcmp(arg, "none") ? arg : "");
+            }
+            if (strcmp(s->focus, want))
+                FAIL("the focus is on '%s', not '%s'", s->focus[0] ? s->focus : "none",
+                     want[0] ? want : "none");
+            if (strcmp(desk_ui_ring(u), want))
+                FAIL("the focus ring is drawn round '%s', not '%s'",
+                     desk_ui_ring(u)[0] ? desk_ui_ring(u) : "nothing", want[0] ? want : "nothing");
         } else if (!strcmp(cmd, "expect")) {
             char *what = arg;
             char *val = script_split(what);

@@ -6,7 +6,8 @@
  *   tap <id or label>         click the control (ids: see ui/desk_ui.h)
  *   tap @<x>,<y>              click at pixel coordinates
  *   tap-row open|done <text>  the button of the row whose task says text (or has that number)
- *   key <SDL key name>        e.g. Return, Escape, Backspace, PageDown
+ *   key <SDL key name>        e.g. Return, Escape, Backspace, PageDown, Tab, Space; with
+ *                             "shift+" before it held with Shift (key shift+Tab)
  *   type <text>               typed as by a keyboard or a USB scanner (no Enter)
  *   wait list [ms]            until the first list arrived from the case service
  *   wait task <text> [ms]     until a row of the list contains text (code, number or words;
@@ -23,6 +24,9 @@
  *   expect screen list|case
  *   expect text <s> / expect no-text <s>
  *   expect control <id> / expect no-control <id>
+ *   expect-focus <id>|none    the keyboard focus is on this control (ids as for tap;
+ *                             "input": the look-up field) and its ring is drawn; none: no ring
+ *   expect-focus row open|done <text>   ... on that button of the row whose task says text
  *   expect chime              the chime sounded at least once (or was due: no sound device)
  *   screenshot <file.png>     into the screenshot directory
  */
@@ -39,6 +43,7 @@ typedef struct {
     void *ctx;
     void (*dispatch)(void *ctx, const desk_action *a); /* apply and run the effects */
     void (*click)(void *ctx, const char *id);          /* a control was clicked */
+    bool (*key)(void *ctx, SDL_Keycode k, Uint16 mod); /* a key; false: it does nothing */
     void (*pump)(void *ctx, int ms);                   /* run the event loop for ms */
     void (*logshot)(void *ctx, const char *name);
     const desk_state *(*state)(void *ctx);

@@ -45,6 +45,8 @@ struct desk_ui {
     slip_picture slip;
     bool slip_shown;
     SDL_Rect slip_dst, slip_clip;
+    SDL_Rect field;            /* the look-up field (focus id "input") */
+    char ring[DESK_FOCUS_MAX]; /* the control the last frame drew the focus ring around */
 };
 
 desk_ui *desk_ui_create(const desk_ui_options *o, char *err, size_t errcap)
@@ -435,6 +437,7 @@ static int head(desk_ui *u, layout *L, const desk_state *s)
     int lbw = button_w(L, look);
     int fx = th->pad + lw + th->gap, fw = W - th->pad - lbw - th->gap - fx;
     layout_panel(L, (SDL_Rect){fx, y, fw, fh}, th->c.card, th->c.border, (int)(0.5 * u->pxmm) + 1);
+    u->field = (SDL_Rect){fx, y, fw, fh};
     if (s->input[0]) {
         char shown[80];
         snprintf(shown, sizeof shown, "%s|", s->input);
@@ -664,10 +667,11 @@ static void case_view(desk_ui *u, layout *L, const desk_state *s, int y)
     layout_button(L, (SDL_Rect){th->pad, y, button_w(L, back), bh}, "close", back, NULL,
                   BTN_SECONDARY, no_action());
     int dw = button_w(L, down), uw = button_w(L, up);
-    layout_button(L, (SDL_Rect){W - th->pad - dw, y, dw, bh}, "down", down, NULL, BTN_SECONDARY,
-                  no_action());
+    /* in reading order (the keys' focus goes this way): up, then down */
     layout_button(L, (SDL_Rect){W - th->pad - dw - th->gap - uw, y, uw, bh}, "up", up, NULL,
                   BTN_SECONDARY, no_action());
+    layout_button(L, (SDL_Rect){W - th->pad - dw, y, dw, bh}, "down", down, NULL, BTN_SECONDARY,
+                  no_action());
     y += bh + th->gap;
     int top = y, bottom = H - th->gap;
     int from = L->n;
@@ -717,6 +721,15 @@ static void case_view(desk_ui *u, layout *L, const desk_state *s, int y)
         yl = section(L, lx, yl, lw, desk_tr(lg, "Taal van de inwoner", "Citizen's language"),
                      language_words(lg, c->taal));
     yl = section(L, lx, yl, lw, desk_tr(lg, "Naam", "Name"), c->contactnaam);
+    if (c->bibliotheekpas[0]) {
+        /* the library pass the citizen laid on the reader and sent with the story */
+        snprintf(buf, sizeof buf, "%s: %s", desk_tr(lg, "Bibliotheekpas", "Library pass"),
+                 c->bibliotheekpas);
+        yl +=
+            layout_text(L, lx, yl, lw, th->px_body, false, th->c.text, th->c.bg, ALIGN_START, buf);
+        yl += th->gap;
+        explicit_bzero(buf, sizeof buf);
+    }
     buf[0] = '\0';
     if (c->contactvoorkeur[0])
         snprintf(buf, sizeof buf, "%s", contact_words(lg, c->contactvoorkeur));
@@ -754,6 +767,7 @@ static void build(desk_ui *u, const desk_state *s)
 {
     layout *L = u->L;
     layout_begin(L, u->dummy, &u->th, u->tx, u->w, u->h);
+    u->field = (SDL_Rect){0, 0, 0, 0};
     int y = head(u, L, s);
     u->max_scroll = 0;
     u->slip_shown = false;
@@ -784,10 +798,55 @@ bool desk_ui_render(desk_ui *u, const desk_state *s, bool force)
         SDL_RenderCopy(u->ren, u->slip.tex, NULL, &u->slip_dst);
         SDL_RenderSetClipRect(u->ren, NULL);
     }
+    SDL_Rect ring;
+    if (desk_ui_focus_rect(u, s->focus, &ring)) {
+        widgets_focus_ring(u->ren, &u->th, ring);
+        snprintf(u->ring, sizeof u->ring, "%s", s->focus);
+    } else {
+        u->ring[0] = '\0';
+    }
     SDL_RenderPresent(u->ren);
     u->drawn_version = s->version;
     u->drawn_any = true;
     return true;
+}
+
+int desk_ui_focus_order(desk_ui *u, const char **ids, int max)
+{
+    const layout *L = u->L;
+    int n = 0;
+    for (int i = 0; i < L->n && n < max; i++) {
+        const widget *w = &L->w[i];
+        if (w->kind != W_BUTTON || !w->id)
+            continue;
+        /* the look-up field is read before its button */
+        if (!strcmp(w->id, "lookup") && u->field.w > 0 && n + 1 < max)
+            ids[n++] = "input";
+        ids[n++] = w->id;
+    }
+    return n;
+}
+
+bool desk_ui_focus_rect(desk_ui *u, const char *id, SDL_Rect *out)
+{
+    if (!id || !id[0])
+        return false;
+    if (!strcmp(id, "input")) {
+        *out = u->field;
+        return u->field.w > 0;
+    }
+    const layout *L = u->L;
+    for (int i = 0; i < L->n; i++)
+        if (L->w[i].kind == W_BUTTON && L->w[i].id && !strcmp(L->w[i].id, id)) {
+            *out = L->w[i].r;
+            return true;
+        }
+    return false;
+}
+
+const char *desk_ui_ring(desk_ui *u)
+{
+    return u->ring;
 }
 
 const widget *desk_ui_hit(desk_ui *u, int x, int y)
@@ -823,9 +882,10 @@ bool desk_ui_screenshot(desk_ui *u, const char *path, char *err, size_t errcap)
 void desk_ui_write_render_log(desk_ui *u, const desk_state *s, FILE *f, unsigned long frame)
 {
     const layout *L = u->L;
-    fprintf(f, "frame\t%lu\tscreen=%s\twidth=%d\theight=%d\tpxmm=%.4f\ttasks=%d\tstale=%d\n", frame,
-            s->screen == DESK_CASE ? "case" : "list", L->W, L->H, u->th.px_per_mm, s->n_tasks,
-            (int)s->stale);
+    fprintf(f,
+            "frame\t%lu\tscreen=%s\twidth=%d\theight=%d\tpxmm=%.4f\ttasks=%d\tstale=%d\tfocus=%s\n",
+            frame, s->screen == DESK_CASE ? "case" : "list", L->W, L->H, u->th.px_per_mm,
+            s->n_tasks, (int)s->stale, u->ring[0] ? u->ring : "-");
     widgets_write_log(f, L, false);
     fprintf(f, "end\t%lu\n", frame);
     fflush(f);

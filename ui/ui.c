@@ -349,18 +349,8 @@ bool ui_render(ui *u, const session *s, bool force)
     SDL_SetRenderDrawColor(u->ren, bg.r, bg.g, bg.b, 255);
     SDL_RenderClear(u->ren);
     widgets_draw(u->ren, u->tx, u->icons, u->L);
-    if (f) {
-        /* the focus ring: outside the control, dark then light, seen on any background */
-        SDL_Color ring = u->th.c.text;
-        for (int i = 0; i < 6; i++) {
-            int d = 2 + i;
-            if (i == 4)
-                ring = (SDL_Color){255, 255, 255, 255};
-            SDL_SetRenderDrawColor(u->ren, ring.r, ring.g, ring.b, 255);
-            SDL_RenderDrawRect(u->ren,
-                               &(SDL_Rect){f->r.x - d, f->r.y - d, f->r.w + 2 * d, f->r.h + 2 * d});
-        }
-    }
+    if (f)
+        widgets_focus_ring(u->ren, &u->th, f->r);
     SDL_RenderPresent(u->ren);
     u->drawn_version = s->version;
     u->drawn_any = true;

@@ -185,3 +185,16 @@ void widgets_write_log(FILE *f, const layout *L, bool icons)
         }
     }
 }
+
+void widgets_focus_ring(SDL_Renderer *r, const theme *th, SDL_Rect at)
+{
+    /* outside the control, dark then light, seen on any background (kiosk and desk) */
+    SDL_Color ring = th->c.text;
+    for (int i = 0; i < 6; i++) {
+        int d = 2 + i;
+        if (i == 4)
+            ring = (SDL_Color){255, 255, 255, 255};
+        SDL_SetRenderDrawColor(r, ring.r, ring.g, ring.b, 255);
+        SDL_RenderDrawRect(r, &(SDL_Rect){at.x - d, at.y - d, at.w + 2 * d, at.h + 2 * d});
+    }
+}

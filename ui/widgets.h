@@ -22,5 +22,7 @@ bool widgets_screenshot(SDL_Renderer *r, int w, int h, const char *path, char *e
 /* The render log's lines of the layout's controls, texts and paragraphs (and its icons with
  * `icons`), one a line, tab-separated. */
 void widgets_write_log(FILE *f, const layout *L, bool icons);
+/* The keyboard focus ring around `at`: outside it, dark then light, seen on any background. */
+void widgets_focus_ring(SDL_Renderer *r, const theme *th, SDL_Rect at);
 
 #endif

@@ -121,6 +121,110 @@ static void remember_closed(desk_state *s, const char *uuid)
     s->n_closed++;
 }
 
+/* ---- the keyboard focus ---- */
+
+static void set_focus(char focus[DESK_FOCUS_MAX], const char *id)
+{
+    snprintf(focus, DESK_FOCUS_MAX, "%s", id ? id : "");
+}
+
+/* A row's controls are "open:<key>" and "done:<key>": its number, else its uuid (as the
+ * screen makes them). */
+static const char *row_key(const desk_task *t)
+{
+    return t->ref[0] ? t->ref : t->uuid;
+}
+
+static int row_index(const desk_task *tasks, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(row_key(&tasks[i]), key))
+            return i;
+    return -1;
+}
+
+static bool row_control(const char *id)
+{
+    return !strncmp(id, "open:", 5) || !strncmp(id, "done:", 5);
+}
+
+/* The list goes from `old` to `now`: a focus on a row that went moves to the next row that
+ * stayed (its same button), else to the look-up field; the row to go back to is forgotten. */
+static void refocus_rows(desk_state *s, const desk_task *old, int old_n, const desk_task *now,
+                         int now_n)
+{
+    if (s->focus_back[0] && row_index(now, now_n, s->focus_back + 5) < 0)
+        s->focus_back[0] = '\0';
+    if (!row_control(s->focus) || row_index(now, now_n, s->focus + 5) >= 0)
+        return;
+    int at = row_index(old, old_n, s->focus + 5);
+    for (int j = at < 0 ? old_n : at + 1; j < old_n; j++)
+        if (row_index(now, now_n, row_key(&old[j])) >= 0) {
+            char id[DESK_FOCUS_MAX];
+            snprintf(id, sizeof id, "%.5s%s", s->focus, row_key(&old[j]));
+            set_focus(s->focus, id);
+            return;
+        }
+    set_focus(s->focus, "input");
+}
+
+/* Controls that both screens have keep the focus when the screen changes. */
+static bool head_control(const char *id)
+{
+    return !strcmp(id, "input") || !strcmp(id, "lookup") || !strcmp(id, "lang");
+}
+
+/* A case view opened: the focus (when the keys are in use) goes to "close", and a row's
+ * "open:" is remembered for the way back. */
+static void focus_case_opened(desk_state *s)
+{
+    if (!s->focus[0] || head_control(s->focus))
+        return;
+    if (!strncmp(s->focus, "open:", 5))
+        set_focus(s->focus_back, s->focus);
+    set_focus(s->focus, "close");
+}
+
+/* Back to the list: to the row the case was opened from, else the field. */
+static void focus_list_again(desk_state *s)
+{
+    if (s->focus[0] && !head_control(s->focus))
+        set_focus(s->focus,
+                  s->focus_back[0] && row_index(s->tasks, s->n_tasks, s->focus_back + 5) >= 0
+                      ? s->focus_back
+                      : "input");
+    s->focus_back[0] = '\0';
+}
+
+int desk_focus_step(const char *const *ids, int n, const char *cur, int dir)
+{
+    if (!ids || n <= 0)
+        return -1;
+    int at = -1;
+    for (int i = 0; cur && cur[0] && i < n && at < 0; i++)
+        if (ids[i] && !strcmp(ids[i], cur))
+            at = i;
+    if (at < 0) {
+        if (dir < 0)
+            return n - 1;
+        for (int i = 0; i < n; i++)
+            if (ids[i] && strcmp(ids[i], "lang"))
+                return i; /* the first control after the bar */
+        return 0;
+    }
+    return ((at + (dir < 0 ? -1 : 1)) % n + n) % n;
+}
+
+bool desk_focus_on_button(const desk_state *s)
+{
+    return s->focus[0] && strcmp(s->focus, "input") != 0;
+}
+
+const char *desk_focus_activates(const desk_state *s)
+{
+    return desk_focus_on_button(s) && !s->input[0] ? s->focus : NULL;
+}
+
 static void poll_ok(desk_state *s, const desk_action *a, desk_effects *out)
 {
     static desk_task next[DESK_MAX_TASKS]; /* the UI thread only */
@@ -150,6 +254,11 @@ static void poll_ok(desk_state *s, const desk_action *a, desk_effects *out)
     bool same = n == s->n_tasks && !s->stale && s->polled &&
                 s->last_ok_ms / 60000 == a->now_ms / 60000 &&
                 memcmp(s->tasks, next, sizeof next[0] * (size_t)n) == 0;
+    char focus_was[DESK_FOCUS_MAX];
+    set_focus(focus_was, s->focus);
+    refocus_rows(s, s->tasks, s->n_tasks, next, n);
+    if (strcmp(focus_was, s->focus))
+        same = false;
     for (int i = 0; i < s->n_tasks; i++)
         wipe_task(&s->tasks[i]);
     memcpy(s->tasks, next, sizeof next[0] * (size_t)n);
@@ -207,6 +316,8 @@ static void type_chars(desk_state *s, const char *text)
         unsigned char c = (unsigned char)*p;
         if (c < 0x20 || c >= 0x7f)
             continue; /* numbers and the QR payload are ASCII */
+        if (c == ' ' && n == 0)
+            continue; /* a leading space means nothing (and Space on a button is no text) */
         if (n + 1 < sizeof s->input)
             s->input[n++] = (char)c;
     }
@@ -257,6 +368,9 @@ void desk_apply(desk_state *s, const desk_action *a, desk_effects *out)
         s->stale = true;
         s->poll_error = a->error;
         break;
+    case DESK_ACT_FOCUS:
+        set_focus(s->focus, a->text);
+        break;
     case DESK_ACT_CHAR:
         type_chars(s, a->text);
         break;
@@ -273,10 +387,13 @@ void desk_apply(desk_state *s, const desk_action *a, desk_effects *out)
         if (s->input[0])
             explicit_bzero(s->input, sizeof s->input);
         else if (s->screen == DESK_CASE || s->case_loading) {
+            bool was_case = s->screen == DESK_CASE;
             wipe_case(s);
             s->case_loading = false;
             s->screen = DESK_LIST;
             s->message[0] = '\0';
+            if (was_case)
+                focus_list_again(s);
         }
         break;
     case DESK_ACT_OPEN: {
@@ -303,6 +420,7 @@ void desk_apply(desk_state *s, const desk_action *a, desk_effects *out)
         s->case_loading = false;
         s->screen = DESK_CASE;
         s->message[0] = '\0';
+        focus_case_opened(s);
         effect(out, DESK_EFF_LOG, NULL, NULL, 0, "case opened");
         break;
     case DESK_ACT_CASE_FAIL: {
@@ -336,6 +454,9 @@ void desk_apply(desk_state *s, const desk_action *a, desk_effects *out)
         if (!a->uuid)
             return;
         remember_closed(s, a->uuid);
+        static desk_task old[DESK_MAX_TASKS]; /* the UI thread only */
+        int old_n = s->n_tasks;
+        memcpy(old, s->tasks, sizeof old[0] * (size_t)old_n);
         int k = 0;
         for (int i = 0; i < s->n_tasks; i++) {
             if (!strcmp(s->tasks[i].uuid, a->uuid)) {
@@ -349,8 +470,15 @@ void desk_apply(desk_state *s, const desk_action *a, desk_effects *out)
         for (int i = k; i < s->n_tasks; i++)
             wipe_task(&s->tasks[i]);
         s->n_tasks = k;
+        refocus_rows(s, old, old_n, s->tasks, s->n_tasks);
+        explicit_bzero(old, sizeof old[0] * (size_t)old_n);
         for (int i = 0; i < s->cv.n_tasks; i++)
             if (!strcmp(s->cv.tasks[i].uuid, a->uuid)) {
+                /* its "done" button goes: the focus on it goes to "close" */
+                char id[DESK_FOCUS_MAX];
+                snprintf(id, sizeof id, "case-done:%s", row_key(&s->cv.tasks[i]));
+                if (!strcmp(s->focus, id))
+                    set_focus(s->focus, "close");
                 s->cv.tasks[i].closing = false;
                 snprintf(s->cv.tasks[i].status, sizeof s->cv.tasks[i].status, "verwerkt");
             }
@@ -374,12 +502,16 @@ void desk_apply(desk_state *s, const desk_action *a, desk_effects *out)
         say(s, true, m);
         break;
     }
-    case DESK_ACT_CLOSE_CASE:
+    case DESK_ACT_CLOSE_CASE: {
+        bool was_case = s->screen == DESK_CASE;
         wipe_case(s);
         s->case_loading = false;
         s->screen = DESK_LIST;
         s->message[0] = '\0';
+        if (was_case)
+            focus_list_again(s);
         break;
+    }
     case DESK_ACT_SCROLL:
         s->scroll += a->n;
         if (s->scroll < 0)

@@ -13,7 +13,14 @@
  * - Done: closes the internetaak (an effect); the row goes once the service said yes.
  * - Personal data (answers, names, phone numbers, notes) lives in the state only; the case
  *   view is wiped (explicit_bzero) when it closes or another case replaces it, a task's row
- *   when it leaves the list. */
+ *   when it leaves the list.
+ * - Keys only (WCAG 2.1.1): Tab / Shift+Tab move a focus ring over the screen's controls in
+ *   reading order (the screen's layout gives the order, desk_focus_step() the step); Enter or
+ *   Space activates the focused button, but typed or scanned characters always go to the
+ *   look-up field and Enter with something in it looks that up, whatever has the focus. The
+ *   focus is an id and survives a poll; when its row goes it moves to the next row's same
+ *   button, else to the field. A case view opened from a row gets the focus on "close", and
+ *   going back puts it on that row's "open:" again. */
 #ifndef LOKET_DESK_H
 #define LOKET_DESK_H
 
@@ -28,6 +35,8 @@
 #define DESK_CLOSED_MEMORY_MS 15000 /* a closed task a late poll still lists is left out */
 #define DESK_UUID_MAX 40
 #define DESK_REF_MAX 16
+#define DESK_LIBRARY_MAX 64 /* metadata.bibliotheekpas: a longer one is left out, never cut */
+#define DESK_FOCUS_MAX 64   /* a control's id: "open:<uuid>" and the like */
 
 typedef struct {
     char uuid[DESK_UUID_MAX];
@@ -62,6 +71,7 @@ typedef struct {
     char zuil[256], locatie[256], levensgebeurtenis[256], toestemming[256], signalen[256];
     char contactvoorkeur[64], soort[64], herkenningsnummer[8], bon[DESK_REF_MAX], naambron[256];
     char contactnaam[420]; /* voornaam + voorvoegsel + achternaam of the first betrokkene */
+    char bibliotheekpas[DESK_LIBRARY_MAX]; /* the library pass's number, whole, or "" */
     int n_addresses;
     desk_address addresses[DESK_MAX_ADDRESSES];
     /* betrokkenen's digitaleAdressen only as uuids (no expand): to look up one by one */
@@ -109,6 +119,10 @@ typedef struct {
     bool case_open;
     desk_case cv;
     int scroll; /* case view: pixels scrolled down (the screen clamps it) */
+    /* the keyboard focus: the id of the control with the focus ring ("input" is the look-up
+     * field), "" while the keys have not been used (the mouse hides it) */
+    char focus[DESK_FOCUS_MAX];
+    char focus_back[DESK_FOCUS_MAX]; /* the row's "open:" a case view was opened from */
     /* one message line: what just happened, or what went wrong */
     char message[200];
     bool message_error;
@@ -131,6 +145,7 @@ typedef enum {
     DESK_ACT_CLOSE_CASE,
     DESK_ACT_SCROLL, /* n pixels (negative: up) */
     DESK_ACT_LANG,   /* n: desk_lang */
+    DESK_ACT_FOCUS,  /* text: the control's id that gets the focus ("" or NULL: none) */
 } desk_action_kind;
 
 typedef struct {
@@ -186,6 +201,17 @@ const char *desk_tr(desk_lang lang, const char *nl, const char *en);
 const char *desk_error_words(desk_lang lang, desk_error e, long status);
 /* The task in the list with this uuid / referentienummer, or NULL. */
 const desk_task *desk_find_task(const desk_state *s, const char *uuid, const char *ref);
+/* Keyboard focus: the controls on screen in reading order, `ids` (n of them; "input" is the
+ * look-up field, "lang" the language switch in the bar). Which one Tab (dir > 0) or Shift+Tab
+ * (dir < 0) goes to from `cur`: the next or previous, wrapping round (no trap, no dead end).
+ * Without a focus (cur "" or not on screen) Tab starts at the first control after the bar
+ * (the field), Shift+Tab at the last. -1 when there are no controls. */
+int desk_focus_step(const char *const *ids, int n, const char *cur, int dir);
+/* Whether the focus is on a control that Enter or Space activates (a button, not the field). */
+bool desk_focus_on_button(const desk_state *s);
+/* The control that Enter or Space activates now: the focused button while the look-up field
+ * is empty; NULL when Enter looks the field up (and Space is typed). */
+const char *desk_focus_activates(const desk_state *s);
 /* The RFC 3339 date-time as epoch ms (offset or Z, optional fraction); 0 when unreadable. */
 int64_t desk_parse_time(const char *s);
 

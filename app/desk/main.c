@@ -341,6 +341,67 @@ static void click(desk_app *a, const char *id)
     apply(a, &act);
 }
 
+/* Tab / Shift+Tab: the next or previous control on screen, in reading order. */
+static void focus_move(desk_app *a, int dir)
+{
+    const char *ids[LAYOUT_MAX_WIDGETS];
+    int n = desk_ui_focus_order(a->ui, ids, LAYOUT_MAX_WIDGETS);
+    int i = desk_focus_step(ids, n, a->st->focus, dir);
+    if (i < 0)
+        return;
+    char id[DESK_FOCUS_MAX];
+    snprintf(id, sizeof id, "%s", ids[i]);
+    desk_action act = {.kind = DESK_ACT_FOCUS, .text = id};
+    apply(a, &act);
+}
+
+/* A key pressed (the window's and the scripts' keys alike); false when it does nothing. A
+ * scanner types and presses Enter: with something typed, Enter always looks that up. */
+static bool key_down(desk_app *a, SDL_Keycode k, Uint16 mod)
+{
+    desk_action act = {0};
+    const char *target = desk_focus_activates(a->st);
+    switch (k) {
+    case SDLK_TAB:
+        focus_move(a, mod & KMOD_SHIFT ? -1 : 1);
+        return true;
+    case SDLK_SPACE:
+        /* on a button: activates it (the text " " that follows is dropped: the field is
+         * empty); else it is typed */
+        if (target) {
+            char id[DESK_FOCUS_MAX];
+            snprintf(id, sizeof id, "%s", target);
+            click(a, id);
+        }
+        return true;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        if (target) {
+            char id[DESK_FOCUS_MAX];
+            snprintf(id, sizeof id, "%s", target);
+            click(a, id);
+            return true;
+        }
+        act.kind = DESK_ACT_ENTER;
+        break;
+    case SDLK_BACKSPACE:
+        act.kind = DESK_ACT_BACKSPACE;
+        break;
+    case SDLK_ESCAPE:
+        act.kind = DESK_ACT_ESCAPE;
+        break;
+    case SDLK_PAGEDOWN:
+    case SDLK_PAGEUP:
+        act.kind = DESK_ACT_SCROLL;
+        act.n = (k == SDLK_PAGEDOWN ? 1 : -1) * desk_ui_page(a->ui);
+        break;
+    default:
+        return false;
+    }
+    apply(a, &act);
+    return true;
+}
+
 static void frame(desk_app *a)
 {
     /* the view cannot scroll past its end */
@@ -368,26 +429,8 @@ static void handle(desk_app *a, const SDL_Event *ev)
         act.text = ev->text.text;
         break;
     case SDL_KEYDOWN:
-        switch (ev->key.keysym.sym) {
-        case SDLK_RETURN:
-        case SDLK_KP_ENTER:
-            act.kind = DESK_ACT_ENTER;
-            break;
-        case SDLK_BACKSPACE:
-            act.kind = DESK_ACT_BACKSPACE;
-            break;
-        case SDLK_ESCAPE:
-            act.kind = DESK_ACT_ESCAPE;
-            break;
-        case SDLK_PAGEDOWN:
-        case SDLK_PAGEUP:
-            act.kind = DESK_ACT_SCROLL;
-            act.n = (ev->key.keysym.sym == SDLK_PAGEDOWN ? 1 : -1) * desk_ui_page(a->ui);
-            break;
-        default:
-            return;
-        }
-        break;
+        key_down(a, ev->key.keysym.sym, ev->key.keysym.mod);
+        return;
     case SDL_MOUSEWHEEL:
         if (a->st->screen != DESK_CASE)
             return;
@@ -396,6 +439,11 @@ static void handle(desk_app *a, const SDL_Event *ev)
         break;
     case SDL_MOUSEBUTTONUP: {
         const widget *w = desk_ui_hit(a->ui, ev->button.x, ev->button.y);
+        if (a->st->focus[0]) {
+            /* the mouse: no ring (as the kiosk's touch) */
+            desk_action off = {.kind = DESK_ACT_FOCUS, .text = ""};
+            apply(a, &off);
+        }
         if (w) {
             char id[128];
             snprintf(id, sizeof id, "%s", w->id);
@@ -444,6 +492,13 @@ static void h_click(void *ctx, const char *id)
 {
     click(ctx, id);
     frame(ctx);
+}
+
+static bool h_key(void *ctx, SDL_Keycode k, Uint16 mod)
+{
+    bool did = key_down(ctx, k, mod);
+    frame(ctx);
+    return did;
 }
 
 static void h_pump(void *ctx, int ms)
@@ -619,6 +674,7 @@ int main(int argc, char **argv)
         desk_script_host h = {.ctx = a,
                               .dispatch = h_dispatch,
                               .click = h_click,
+                              .key = h_key,
                               .pump = h_pump,
                               .logshot = h_logshot,
                               .state = h_state,

@@ -232,6 +232,21 @@ static void meta(json_t *md, const char *key, char *out, size_t cap)
     take(md, key, out, cap);
 }
 
+/* A value that is either whole or nothing: a number cut short is another one (a library pass's
+ * number); only printable characters. */
+static void meta_whole(json_t *md, const char *key, char *out, size_t cap)
+{
+    const char *v = json_string_value(json_object_get(md, key));
+    size_t n = v ? strlen(v) : 0;
+    bool ok = n > 0 && n < cap;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (unsigned char)v[i] >= 0x20 && (unsigned char)v[i] != 0x7f;
+    if (ok)
+        memcpy(out, v, n + 1);
+    else
+        out[0] = '\0';
+}
+
 static void add_address(desk_case *c, json_t *a)
 {
     if (!json_is_object(a) || c->n_addresses >= DESK_MAX_ADDRESSES)
@@ -295,6 +310,7 @@ desk_error caseapi_parse_case(const char *bytes, size_t n, desk_case *c)
     meta(md, "herkenningsnummer", c->herkenningsnummer, sizeof c->herkenningsnummer);
     meta(md, "bon", c->bon, sizeof c->bon);
     meta(md, "naambron", c->naambron, sizeof c->naambron);
+    meta_whole(md, "bibliotheekpas", c->bibliotheekpas, sizeof c->bibliotheekpas);
     json_t *exp = json_object_get(kc, "_expand");
     /* betrokkenen: the first with a contactnaam names the citizen; every one's addresses */
     json_t *bets = json_object_get(exp, "hadBetrokkenen");

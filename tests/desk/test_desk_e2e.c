@@ -230,7 +230,7 @@ static void seed(const site *s, char task_uuid[40])
 {
     caseapi *c = kiosk_client(s);
     json_t *intake = json_pack(
-        "{s:{s:s,s:s,s:s,s:s,s:b,s:s,s:b,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}},"
+        "{s:{s:s,s:s,s:s,s:s,s:b,s:s,s:b,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}},"
         "s:{s:s,s:b,s:{s:s,s:s}}}",
         "klantcontact", "kanaal", "zelfbedieningszuil", "onderwerp",
         "Ik ga verhuizen (zelfbedieningszuil)", "inhoud",
@@ -242,8 +242,8 @@ static void seed(const site *s, char task_uuid[40])
         "locatie", "Bibliotheek Centrum", "intake", "5d1f7a2e-0000-4000-8000-000000000001",
         "levensgebeurtenis", "verhuizen", "toestemming", "gemeente", "signalen", "",
         "contactvoorkeur", "terugbellen", "naambron", "ID-kaart via zuil, echtheid gecontroleerd",
-        "betrokkene", "rol", "klant", "initiator", 1, "contactnaam", "voornaam", "Gerard",
-        "achternaam", "Jansen");
+        "bibliotheekpas", "2100000123456", "betrokkene", "rol", "klant", "initiator", 1,
+        "contactnaam", "voornaam", "Gerard", "achternaam", "Jansen");
     json_t *r = call(c, "POST", "/maak-klantcontact", intake);
     const char *bt = json_string_value(json_object_get(json_object_get(r, "betrokkene"), "uuid"));
     const char *story =
@@ -369,7 +369,8 @@ static void test_handoff(void **st)
     printf("%.*s\n", (int)strcspn(fig, "\n"), fig);
     /* nothing personal in the desk's log */
     const char *personal[] = {"Gerard", "Jansen",    "0612345678",        "verhuist",
-                              "Huurt",  "toeslagen", "Herkenningsnummer", NULL};
+                              "Huurt",  "toeslagen", "Herkenningsnummer", "2100000123456",
+                              NULL};
     for (int i = 0; personal[i]; i++)
         if (strstr(text, personal[i]))
             fail_msg("the desk's log has '%s'", personal[i]);
@@ -404,6 +405,55 @@ static void test_handoff(void **st)
     fclose(f);
     printf("desk: chime peak %d of 32767\n", peak);
     assert_true(peak > 8000);
+}
+
+/* The same story with the keyboard only (tests/desk/keyboard.script): Tab to a row's Openen,
+ * Enter, Escape, Tab to Klaar, Enter; the focus follows the rows as they go, a scanner still
+ * works whatever has the focus, and the case view shows the library pass's number. Both tasks
+ * end verwerkt at the service. */
+static void test_keyboard(void **st)
+{
+    (void)st;
+    site s = {0};
+    char log[1200], path[1200], env[1300];
+    pid_t d = desk_ready(&s, "keyboard", "keyboard.script", log, sizeof log, env, sizeof env);
+    char uuid[40];
+    seed(&s, uuid);
+    snprintf(path, sizeof path, "%s/desk-done", s.dir);
+    bool done = wait_file(path, 90000, d);
+    int rc = wait_for(d, 30000);
+    char *text = slurp(log);
+    assert_non_null(text);
+    if (!done || rc != 0) {
+        stop_service(&s);
+        fprintf(stderr, "%s\n", text);
+        free(text);
+        fail_msg("the desk's keyboard script failed (exit %d)", rc);
+    }
+    const char *personal[] = {"Gerard", "Jansen", "0612345678", "2100000123456", NULL};
+    for (int i = 0; personal[i]; i++)
+        if (strstr(text, personal[i]))
+            fail_msg("the desk's log has '%s'", personal[i]);
+    free(text);
+    /* what the keys did reached the service: both tasks verwerkt */
+    caseapi *c = kiosk_client(&s);
+    char p[128];
+    snprintf(p, sizeof p, "/internetaken/%s", uuid);
+    json_t *t = call(c, "GET", p, NULL);
+    assert_string_equal(json_string_value(json_object_get(t, "status")), "verwerkt");
+    json_decref(t);
+    json_t *open = call(c, "GET", "/internetaken?status=te_verwerken", NULL);
+    assert_int_equal(json_integer_value(json_object_get(open, "count")), 0);
+    json_decref(open);
+    caseapi_free(c);
+    stop_service(&s);
+    /* the focus ring is in the render log: the frames say where it was */
+    snprintf(path, sizeof path, "%s/render.log", s.dir);
+    char *rl = slurp(path);
+    assert_non_null(rl);
+    assert_non_null(strstr(rl, "focus=open:0010000012"));
+    assert_non_null(strstr(rl, "focus=case-done:0010000012"));
+    free(rl);
 }
 
 /* Runs a kiosk script against the site's service with the hand-off through the case service;
@@ -572,9 +622,8 @@ int main(int argc, char **argv)
     out = argv[4];
     mkdir(out, 0755);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_handoff),
-        cmocka_unit_test(test_wrong_token),
-        cmocka_unit_test(test_kiosk_to_desk),
+        cmocka_unit_test(test_handoff),       cmocka_unit_test(test_wrong_token),
+        cmocka_unit_test(test_keyboard),      cmocka_unit_test(test_kiosk_to_desk),
         cmocka_unit_test(test_kiosk_cancels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -368,6 +368,174 @@ static void test_scan_and_case_view_wiped(void **st)
     free(s);
 }
 
+static void focus(desk_state *s, const char *id)
+{
+    desk_action a = {.kind = DESK_ACT_FOCUS, .now_ms = T0, .text = id};
+    desk_apply(s, &a, NULL);
+}
+
+/* Tab and Shift+Tab over the controls in reading order: the first Tab goes to the first
+ * control after the bar, round and round in both directions (no trap). */
+static void test_focus_order(void **st)
+{
+    (void)st;
+    const char *ids[] = {"lang", "input", "lookup", "open:0010000012", "done:0010000012"};
+    int n = 5;
+    assert_int_equal(desk_focus_step(ids, n, "", 1), 1);    /* not the language switch */
+    assert_int_equal(desk_focus_step(ids, n, NULL, -1), 4); /* Shift+Tab: the last */
+    assert_int_equal(desk_focus_step(ids, n, "input", 1), 2);
+    assert_int_equal(desk_focus_step(ids, n, "lookup", 1), 3);
+    assert_int_equal(desk_focus_step(ids, n, "done:0010000012", 1), 0); /* round */
+    assert_int_equal(desk_focus_step(ids, n, "lang", -1), 4);
+    assert_int_equal(desk_focus_step(ids, n, "input", -1), 0);
+    /* a focus no longer on screen: starts again */
+    assert_int_equal(desk_focus_step(ids, n, "open:9999999999", 1), 1);
+    assert_int_equal(desk_focus_step(ids, 0, "", 1), -1);
+    const char *only[] = {"lang"};
+    assert_int_equal(desk_focus_step(only, 1, "", 1), 0);
+    assert_int_equal(desk_focus_step(only, 1, "lang", 1), 0);
+    /* Enter and Space: the focused button while the field is empty; the field's text else */
+    desk_state *s = fresh_state();
+    assert_null(desk_focus_activates(s));
+    focus(s, "input");
+    assert_null(desk_focus_activates(s));
+    assert_false(desk_focus_on_button(s));
+    focus(s, "done:0010000012");
+    assert_string_equal(desk_focus_activates(s), "done:0010000012");
+    desk_action ch = {.kind = DESK_ACT_CHAR, .now_ms = T0, .text = "LOKET:001"};
+    desk_apply(s, &ch, NULL);
+    assert_null(desk_focus_activates(s)); /* a scanner typing: its Enter is the look-up */
+    desk_action esc = {.kind = DESK_ACT_ESCAPE, .now_ms = T0};
+    desk_apply(s, &esc, NULL);
+    /* Space on a button is no text: a leading space is dropped, one inside a number kept */
+    desk_action sp = {.kind = DESK_ACT_CHAR, .now_ms = T0, .text = " "};
+    desk_apply(s, &sp, NULL);
+    assert_string_equal(s->input, "");
+    assert_string_equal(desk_focus_activates(s), "done:0010000012");
+    desk_action grp = {.kind = DESK_ACT_CHAR, .now_ms = T0, .text = "001 000"};
+    desk_apply(s, &grp, NULL);
+    assert_string_equal(s->input, "001 000");
+    /* the mouse: no ring */
+    uint32_t v = s->version;
+    focus(s, "");
+    assert_string_equal(s->focus, "");
+    assert_true(s->version != v); /* drawn again */
+    desk_wipe(s);
+    free(s);
+}
+
+/* The focus is an id: it survives polls that keep its row (in any order); when its row goes it
+ * moves to the next row's same button, else to the field. */
+static void test_focus_follows_rows(void **st)
+{
+    (void)st;
+    desk_state *s = fresh_state();
+    desk_effects fx;
+    desk_task a = task(UUID_A, "0010000012", "Warm overdracht");
+    desk_task b = task(UUID_B, "0010000020", "Terugbelverzoek");
+    desk_task c = task("33333333-3333-4333-8333-333333333333", "0000", "Zonder nummer");
+    c.ref[0] = c.code[0] = '\0'; /* another channel's task: no number */
+    desk_task abc[] = {a, b, c}, cba[] = {c, b, a}, ac[] = {a, c}, bc[] = {b, c}, a1[] = {a};
+    poll(s, abc, 3, T0 + 1000, &fx);
+    focus(s, "done:0010000020");
+    poll(s, abc, 3, T0 + 2000, &fx);
+    assert_string_equal(s->focus, "done:0010000020");
+    poll(s, cba, 3, T0 + 3000, &fx); /* another order: the same row */
+    assert_string_equal(s->focus, "done:0010000020");
+    /* b goes: in the last order (c, b, a) the next row is a */
+    poll(s, ac, 2, T0 + 4000, &fx);
+    assert_string_equal(s->focus, "done:0010000012");
+    /* a goes (order a, c): the next is c, a row without a number (its uuid) */
+    focus(s, "open:0010000012");
+    poll(s, bc, 2, T0 + 5000, &fx);
+    assert_string_equal(s->focus, "open:33333333-3333-4333-8333-333333333333");
+    /* the last row goes: the field */
+    poll(s, bc, 1, T0 + 6000, &fx);
+    assert_string_equal(s->focus, "input");
+    /* a failed poll changes nothing; a focus elsewhere is left alone */
+    focus(s, "lookup");
+    poll(s, a1, 1, T0 + 7000, &fx);
+    assert_string_equal(s->focus, "lookup");
+    /* done: the row goes at once (no poll): the focus to the next, else the field */
+    poll(s, abc, 3, T0 + 8000, &fx);
+    focus(s, "done:0010000012");
+    desk_action ok = {.kind = DESK_ACT_DONE_OK, .now_ms = T0 + 8100, .uuid = UUID_A};
+    desk_apply(s, &ok, &fx);
+    assert_string_equal(s->focus, "done:0010000020");
+    focus(s, "done:33333333-3333-4333-8333-333333333333");
+    desk_action ok3 = {.kind = DESK_ACT_DONE_OK,
+                       .now_ms = T0 + 8200,
+                       .uuid = "33333333-3333-4333-8333-333333333333"};
+    desk_apply(s, &ok3, &fx);
+    assert_string_equal(s->focus, "input");
+    /* without keys in use, nothing gets a focus */
+    focus(s, "");
+    poll(s, a1, 1, T0 + 9000, &fx);
+    assert_string_equal(s->focus, "");
+    desk_wipe(s);
+    free(s);
+}
+
+/* A case view opened from a row's Openen: the focus on its "close"; back (Escape or close): on
+ * that row again, or the field when the row went meanwhile. */
+static void test_focus_case_view(void **st)
+{
+    (void)st;
+    desk_state *s = fresh_state();
+    desk_effects fx;
+    desk_task a = task(UUID_A, "0010000012", "Warm overdracht");
+    desk_task b = task(UUID_B, "0010000020", "Terugbelverzoek");
+    desk_task ab[] = {a, b}, b1[] = {b};
+    poll(s, ab, 2, T0 + 1000, &fx);
+    desk_case *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    snprintf(c->uuid, sizeof c->uuid, UUID_B);
+    snprintf(c->ref, sizeof c->ref, "0010000012");
+    focus(s, "open:0010000012");
+    desk_action open = {.kind = DESK_ACT_OPEN, .now_ms = T0, .ref = "0010000012"};
+    desk_apply(s, &open, &fx);
+    assert_string_equal(s->focus, "open:0010000012"); /* still looking it up */
+    desk_action got = {.kind = DESK_ACT_CASE_OK, .now_ms = T0, .kase = c, .ref = "0010000012"};
+    desk_apply(s, &got, &fx);
+    assert_string_equal(s->focus, "close");
+    focus(s, "case-done:0010000012");
+    desk_action esc = {.kind = DESK_ACT_ESCAPE, .now_ms = T0};
+    desk_apply(s, &esc, &fx);
+    assert_int_equal(s->screen, DESK_LIST);
+    assert_string_equal(s->focus, "open:0010000012");
+    /* again, and the row goes while the case is open: back to the field */
+    desk_apply(s, &open, &fx);
+    desk_apply(s, &got, &fx);
+    assert_string_equal(s->focus, "close");
+    poll(s, b1, 1, T0 + 2000, &fx);
+    assert_string_equal(s->focus, "close");
+    desk_action close = {.kind = DESK_ACT_CLOSE_CASE, .now_ms = T0};
+    desk_apply(s, &close, &fx);
+    assert_string_equal(s->focus, "input");
+    /* a number typed in the field opens a case: the field keeps the focus */
+    focus(s, "input");
+    snprintf(c->ref, sizeof c->ref, "0010000020");
+    type_and_enter(s, "0010000020", &fx);
+    desk_action got2 = {.kind = DESK_ACT_CASE_OK, .now_ms = T0, .kase = c, .ref = "0010000020"};
+    desk_apply(s, &got2, &fx);
+    assert_int_equal(s->screen, DESK_CASE);
+    assert_string_equal(s->focus, "input");
+    /* a task done in the case view: its button goes, the focus to "close" */
+    c->n_tasks = 1;
+    c->tasks[0] = b;
+    desk_apply(s, &close, &fx);
+    type_and_enter(s, "0010000020", &fx);
+    desk_apply(s, &got2, &fx);
+    focus(s, "case-done:0010000020");
+    desk_action ok = {.kind = DESK_ACT_DONE_OK, .now_ms = T0, .uuid = UUID_B};
+    desk_apply(s, &ok, &fx);
+    assert_string_equal(s->focus, "close");
+    explicit_bzero(c, sizeof *c);
+    free(c);
+    desk_wipe(s);
+    free(s);
+}
+
 static void test_times(void **st)
 {
     (void)st;
@@ -472,7 +640,8 @@ static const char *CASE_PAGE =
     "\"plaatsgevondenOp\":\"2026-11-29T05:00:00Z\",\"metadata\":{\"zuil\":\"zuil-2\",\"locatie\":"
     "\"Bibliotheek\",\"toestemming\":\"gemeente\",\"signalen\":\"geldzorgen\","
     "\"contactvoorkeur\":\"terugbellen\",\"herkenningsnummer\":\"0012\",\"levensgebeurtenis\":"
-    "\"verhuizen\"},\"_expand\":{\"hadBetrokkenen\":[{\"uuid\":\"" UUID_A "\",\"contactnaam\":"
+    "\"verhuizen\",\"bibliotheekpas\":\"2100000123456\"},\"_expand\":{\"hadBetrokkenen\":[{"
+    "\"uuid\":\"" UUID_A "\",\"contactnaam\":"
     "{\"voorletters\":\"G\",\"voornaam\":\"Gerard\",\"voorvoegselAchternaam\":\"de\","
     "\"achternaam\":\"Jong\"},\"digitaleAdressen\":[{\"uuid\":\"" UUID_A "\"}]}],"
     "\"leiddeTotInterneTaken\":[{\"uuid\":\"" UUID_A "\",\"referentienummer\":\"0010000012\","
@@ -491,6 +660,7 @@ static void test_parse_case(void **st)
     assert_string_equal(c->signalen, "geldzorgen");
     assert_string_equal(c->contactvoorkeur, "terugbellen");
     assert_string_equal(c->contactnaam, "Gerard de Jong");
+    assert_string_equal(c->bibliotheekpas, "2100000123456");
     assert_int_equal(c->n_address_refs, 1); /* to be looked up: the expansion has no address */
     assert_int_equal(c->n_addresses, 0);
     assert_int_equal(c->n_tasks, 1);
@@ -527,6 +697,32 @@ static void test_parse_case(void **st)
     assert_int_equal(c->n_addresses, 1);
     assert_int_equal(c->n_address_refs, 0);
     assert_string_equal(c->addresses[0].adres, "+31612345678");
+    assert_string_equal(c->bibliotheekpas, ""); /* none sent */
+    /* a library pass's number whole or not at all (a cut number is another pass's), not a
+     * number, or with control characters: left out */
+    char bib[400];
+    const char *passes[][2] = {
+        {"\"2100000123456\"", "2100000123456"},
+        {"\"21 0000 0123 456\"", "21 0000 0123 456"},
+        {"21000", ""},
+        {"null", ""},
+        {"{\"nummer\":\"1\"}", ""},
+        {"\"\"", ""},
+        {"\"21000\\n00123\"", ""},
+        {"\"210000012345678901234567890123456789012345678901234567890123456\"",
+         "210000012345678901234567890123456789012345678901234567890123456"},          /* 63: fits */
+        {"\"2100000123456789012345678901234567890123456789012345678901234567\"", ""}, /* 64 */
+    };
+    for (size_t i = 0; i < sizeof passes / sizeof passes[0]; i++) {
+        snprintf(bib, sizeof bib, "{\"uuid\":\"" UUID_B "\",\"metadata\":{\"bibliotheekpas\":%s}}",
+                 passes[i][0]);
+        assert_int_equal(caseapi_parse_case(bib, strlen(bib), c), DESK_ERR_NONE);
+        assert_string_equal(c->bibliotheekpas, passes[i][1]);
+    }
+    /* metadata that is not an object */
+    const char *nometa = "{\"uuid\":\"" UUID_B "\",\"metadata\":[\"bibliotheekpas\"]}";
+    assert_int_equal(caseapi_parse_case(nometa, strlen(nometa), c), DESK_ERR_NONE);
+    assert_string_equal(c->bibliotheekpas, "");
     explicit_bzero(c, sizeof *c);
     free(c);
 }
@@ -657,6 +853,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_poll_failure_stale),
         cmocka_unit_test(test_reference_parsing),
         cmocka_unit_test(test_scan_and_case_view_wiped),
+        cmocka_unit_test(test_focus_order),
+        cmocka_unit_test(test_focus_follows_rows),
+        cmocka_unit_test(test_focus_case_view),
         cmocka_unit_test(test_times),
         cmocka_unit_test(test_parse_tasks),
         cmocka_unit_test(test_parse_case),
