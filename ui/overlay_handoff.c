@@ -22,12 +22,18 @@ void overlay_handoff(layout *L)
     /* out of hours, nothing asked yet (or the last try failed): offer a call-back */
     bool closed = s->off_duty && (st == HANDOFF_NONE || (st == HANDOFF_FAILED && !callback));
     const char *code = NULL;
-    if (st == HANDOFF_SENT && s->data.handoff_number[0])
+    /* a call-back that could not be sent yet is kept in the outbox: it goes when it can */
+    bool kept = st == HANDOFF_FAILED && callback && s->cfg.handoff_queued;
+    if ((st == HANDOFF_SENT || kept) && s->data.handoff_number[0])
         code = s->data.handoff_number + 6; /* the last 4 digits */
     if (closed) {
         title = tr(lang, "Er is nu geen medewerker");
         body = tr(lang, "De balie is nu dicht. Wij kunnen u terugbellen. Dan hoeft u niet te "
                         "wachten.");
+    } else if (kept) {
+        title = tr(lang, "Uw vraag is bewaard");
+        body = tr(lang, "Het systeem is nu niet bereikbaar. We sturen uw vraag door zodra het "
+                        "weer werkt. Een medewerker belt u dan. Noem dan dit nummer.");
     } else if (st == HANDOFF_SENT && callback) {
         title = tr(lang, "Wij bellen u terug");
         body = tr(lang, "Een medewerker belt u op het nummer dat u gaf. Noem dan dit nummer.");
@@ -47,7 +53,7 @@ void overlay_handoff(layout *L)
     const char *code_line = code ? layout_printf(L, "%s: %s", tr(lang, "Uw nummer"), code) : NULL;
     int inner = w - 2 * th->pad;
     /* after a call-back: a slip with the number, when there is a printer */
-    bool slip = st == HANDOFF_SENT && callback && code && s->data.print != PRINT_UNAVAILABLE;
+    bool slip = callback && code && s->data.print != PRINT_UNAVAILABLE;
     const char *slip_note = NULL;
     if (slip && s->data.print == PRINT_BUSY)
         slip_note = tr(lang, "De bon wordt geprint.");
@@ -56,11 +62,11 @@ void overlay_handoff(layout *L)
     else if (slip && s->data.print == PRINT_FAILED)
         slip_note = tr(lang, "Printen lukt niet. Schrijf het nummer op.");
     bool slip_button = slip && (s->data.print == PRINT_NONE || s->data.print == PRINT_FAILED);
-    int buttons = closed                            ? 2
-                  : st == HANDOFF_FAILED            ? 2
-                  : st == HANDOFF_SENT && !callback ? 2
-                  : st == HANDOFF_SENDING           ? 0
-                                                    : 1;
+    int buttons = closed                              ? 2
+                  : st == HANDOFF_FAILED && !callback ? 2
+                  : st == HANDOFF_SENT && !callback   ? 2
+                  : st == HANDOFF_SENDING             ? 0
+                                                      : 1;
     buttons += slip_button ? 1 : 0;
     if (slip_note)
         body = layout_printf(L, "%s %s", body, slip_note);
@@ -93,7 +99,7 @@ void overlay_handoff(layout *L)
                       tr(lang, "Verder gaan"), NULL, BTN_SECONDARY,
                       (action){.kind = ACT_HANDOFF_CLOSE});
     } else {
-        if (st == HANDOFF_FAILED) {
+        if (st == HANDOFF_FAILED && !callback) {
             layout_button(L, (SDL_Rect){x + th->pad, y, inner, th->btn_h}, "handoff-retry",
                           tr(lang, "Nog een keer proberen"), "help", BTN_HANDOFF,
                           (action){.kind = ACT_HANDOFF});

@@ -53,6 +53,54 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
             if (k == SDLK_UNKNOWN)
                 FAIL("unknown key '%s'", arg);
             h->key(h->ctx, k);
+            /* the text a keypad key makes (NumLock on), where SDL sends text: the program must
+             * not type it (the keypad steers) */
+            static const char kp_text[] = "1234567890./*-+";
+            static const SDL_Keycode kp_keys[] = {
+                SDLK_KP_1,      SDLK_KP_2,      SDLK_KP_3,        SDLK_KP_4,     SDLK_KP_5,
+                SDLK_KP_6,      SDLK_KP_7,      SDLK_KP_8,        SDLK_KP_9,     SDLK_KP_0,
+                SDLK_KP_PERIOD, SDLK_KP_DIVIDE, SDLK_KP_MULTIPLY, SDLK_KP_MINUS, SDLK_KP_PLUS};
+            for (size_t i = 0; i < sizeof kp_keys / sizeof *kp_keys; i++) {
+                if (kp_keys[i] != k || !SDL_IsTextInputActive() || !h->events)
+                    continue;
+                SDL_Event text = {.type = SDL_TEXTINPUT};
+                text.text.text[0] = kp_text[i];
+                if (SDL_PushEvent(&text) < 1)
+                    FAIL("key: cannot push a text event: %s", SDL_GetError());
+                h->events(h->ctx);
+            }
+        } else if (!strcmp(cmd, "type")) {
+            /* like fingers on a keyboard: a key pressed, then the text it makes (SDL sends
+             * text only while text input is on), each through the program's event loop */
+            if (!*arg || !h->events)
+                FAIL("type needs a text (and a host that takes events)");
+            const unsigned char *p = (const unsigned char *)arg;
+            while (*p) {
+                size_t len = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+                if (strnlen((const char *)p, len) < len)
+                    FAIL("type: broken UTF-8");
+                int cp = len == 1   ? *p
+                         : len == 2 ? ((p[0] & 0x1F) << 6) | (p[1] & 0x3F)
+                         : len == 3 ? ((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F)
+                                    : 0;
+                /* the key's code as SDL names it: its small letter, or the character */
+                SDL_Event down = {.type = SDL_KEYDOWN};
+                down.key.state = SDL_PRESSED;
+                down.key.keysym.sym = cp >= 'A' && cp <= 'Z'     ? cp - 'A' + 'a'
+                                      : cp >= 0xC0 && cp <= 0xDE ? cp + 0x20
+                                                                 : cp;
+                if (SDL_PushEvent(&down) < 1)
+                    FAIL("type: cannot push a key event: %s", SDL_GetError());
+                if (SDL_IsTextInputActive()) {
+                    SDL_Event text = {.type = SDL_TEXTINPUT};
+                    memcpy(text.text.text, p, len);
+                    if (SDL_PushEvent(&text) < 1)
+                        FAIL("type: cannot push a text event: %s", SDL_GetError());
+                }
+                h->events(h->ctx);
+                h->frame(h->ctx);
+                p += len;
+            }
         } else if (!strcmp(cmd, "tick")) {
             char *end;
             long ms = strtol(arg, &end, 10);
@@ -156,6 +204,13 @@ int script_run(const char *path, ui *u, const script_host *h, const char *shot_d
             if (strcmp(ui_focus_id(u), arg) != 0)
                 FAIL("keypad 2 never reached control '%s' on screen '%s'", arg,
                      screen_name(h->state(h->ctx)->screen));
+        } else if (!strcmp(cmd, "expect-text-input")) {
+            bool on = !strcmp(arg, "on");
+            if (!on && strcmp(arg, "off"))
+                FAIL("expect-text-input wants on or off");
+            if ((SDL_IsTextInputActive() == SDL_TRUE) != on)
+                FAIL("SDL's text input is %s on screen '%s'", on ? "off" : "on",
+                     screen_name(s->screen));
         } else if (!strcmp(cmd, "expect-focus")) {
             if (strcmp(ui_focus_id(u), arg) != 0)
                 FAIL("the focus is on '%s', not on '%s'", ui_focus_id(u), arg);

@@ -4,7 +4,12 @@
  *   # comment
  *   tap <id or label>      tap the control (top layer) with this id or exact label
  *   tap @<x>,<y>           tap at pixel coordinates
- *   key <SDL key name>     e.g. Escape, Return
+ *   key <SDL key name>     e.g. Escape, Return; a keypad key (Keypad 8) also makes its text
+ *                          (NumLock on: "8") while SDL's text input is on, as SDL would
+ *   type <text>            typed on a physical keyboard: per character (UTF-8) an SDL_KEYDOWN
+ *                          and, while SDL's text input is on (the letter screens), an
+ *                          SDL_TEXTINPUT, pushed on SDL's queue and handled by the program's own
+ *                          event handling; a frame after each. Quote it for spaces at the ends
  *   tick <ms>              let the clock run
  *   screenshot <file.png>  written into the screenshot directory
  *   expect screen <name>   welcome, events, question, overview, next_step, goodbye
@@ -20,6 +25,7 @@
  *   tab-to <id>            press Tab until the control <id> has the keyboard focus
  *   listen-to <id>         keypad 2 until <id> has the focus; the voice names each control
  *   expect-focus <id>      the control <id> has the keyboard focus
+ *   expect-text-input on|off   SDL's text input (SDL_TEXTINPUT events) is on / off
  *   redraw [cold]          draw the unchanged screen again (cold: with an empty text cache)
  *   expect-speech <s>      the last text sent to the speech synthesiser contains s
  *   expect-no-speech <s>   it does not
@@ -39,6 +45,7 @@ typedef struct {
     void *ctx;
     void (*dispatch)(void *ctx, const action *a); /* apply, run effects, wait for results */
     void (*key)(void *ctx, SDL_Keycode key);
+    void (*events)(void *ctx); /* handle the key and text events on SDL's queue (`type`) */
     void (*advance)(void *ctx, uint64_t ms);
     bool (*card)(void *ctx, card_kind kind); /* CARD_NONE: removed; false: no simulated reader */
     /* the simulated ID document is an older one that knows only BAC (true), or a current card */

@@ -187,7 +187,11 @@ static journey snapshot(const session *s)
     journey j = s->data.j;
     j.today = s->today;
     j.handoff_asked = s->data.handoff == HANDOFF_SENDING || s->data.handoff == HANDOFF_SENT;
-    j.handoff_callback = j.handoff_asked && s->data.handoff_callback;
+    /* a call-back that could not be sent yet is kept and goes when it can: still asked */
+    j.handoff_callback =
+        s->data.handoff_callback &&
+        (j.handoff_asked || (s->data.handoff == HANDOFF_FAILED && s->cfg.handoff_queued));
+    j.handoff_asked = j.handoff_asked || j.handoff_callback;
     j.screen = s->screen;
     j.question = s->screen == SCREEN_QUESTION ? s->data.question : -1;
     return j;
@@ -433,6 +437,96 @@ static void name_append(session *s, char *t, int cp)
     t[n + len] = '\0';
     /* a capital after a space or hyphen in the given names, else small letters */
     s->data.name_shift = s->screen == SCREEN_NAME_GIVEN && (cp == ' ' || cp == '-');
+}
+
+/* A key of a letter screen's keyboard (ACT_KEY_CHAR): its character into the field. */
+static void key_char(session *s, int arg)
+{
+    if (s->screen == SCREEN_EMAIL && arg == 1) { /* the key ".nl" */
+        size_t n = strlen(s->data.email);
+        if (n + 3 <= SESSION_EMAIL_MAX)
+            memcpy(s->data.email + n, ".nl", 4);
+    } else if (s->screen == SCREEN_EMAIL && arg > 1 && arg < 128 &&
+               strchr("abcdefghijklmnopqrstuvwxyz0123456789@.-_+", arg)) {
+        size_t n = strlen(s->data.email);
+        if (n < SESSION_EMAIL_MAX)
+            s->data.email[n] = (char)arg;
+    } else if (s->screen == SCREEN_CARD_MRZ_NUMBER && arg > 0 && arg < 128) {
+        /* letters and digits as in the MRZ (capitals; the letter O is a zero there too) */
+        int ch = arg >= 'a' && arg <= 'z' ? arg - 'a' + 'A' : arg;
+        size_t n = strlen(s->data.mrz_number);
+        if (n < SESSION_DOCNR_MAX && ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
+            s->data.mrz_number[n] = (char)ch;
+    } else if (name_field(s)) {
+        name_append(s, name_field(s), arg);
+    }
+}
+
+/* A character typed on a physical keyboard -> the ACT_KEY_CHAR argument of the key of the
+ * screen's own keyboard that types it, or -1 when that keyboard has no such key. The keys are
+ * those of ui/screen_share.c (e-mail), ui/screen_card_mrz.c (document number) and
+ * ui/screen_card_name.c (names); keep them in step. */
+static int typed_key(const session *s, int cp)
+{
+    switch (s->screen) {
+    case SCREEN_EMAIL: /* small letters only: a capital is its small letter's key */
+        if (cp >= 'A' && cp <= 'Z')
+            cp += 'a' - 'A';
+        return cp > 1 && cp < 128 && strchr("abcdefghijklmnopqrstuvwxyz0123456789@.-_+", cp) ? cp
+                                                                                             : -1;
+    case SCREEN_CARD_MRZ_NUMBER: /* capitals and digits: a small letter is its capital's key */
+        if (cp >= 'a' && cp <= 'z')
+            cp -= 'a' - 'A';
+        return (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ? cp : -1;
+    case SCREEN_NAME_GIVEN:
+    case SCREEN_NAME_SURNAME: {
+        /* a-z, the accented letters of the keyboard's last row, and their capitals (a capital
+         * typed stays one: the keyboard's Hoofdletter for that letter) */
+        static const int accented[] = {0xE9, 0xEB, 0xE8, 0xE1, 0xE4, 0xEF, 0xF6, 0xFC, 0xE7, 0xF1};
+        if (cp == 0x2019) /* a typographic apostrophe ('t Hart) */
+            cp = '\'';
+        if (cp == ' ' || cp == '-' || cp == '\'' || (cp >= 'a' && cp <= 'z') ||
+            (cp >= 'A' && cp <= 'Z'))
+            return cp;
+        for (size_t i = 0; i < sizeof accented / sizeof *accented; i++)
+            if (cp == accented[i] || cp == accented[i] - 0x20)
+                return cp;
+        return -1;
+    }
+    default:
+        return -1;
+    }
+}
+
+/* Text typed on a physical keyboard (ACT_KEY_TYPED): character by character, as the screen's
+ * own keys would type it; what its keyboard does not offer (and broken UTF-8) is left out. */
+static void key_typed(session *s, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)(text ? text : "");
+    while (*p) {
+        int cp, len;
+        if (p[0] < 0x80) {
+            cp = p[0];
+            len = 1;
+        } else if ((p[0] & 0xE0) == 0xC0 && p[0] >= 0xC2 && (p[1] & 0xC0) == 0x80) {
+            cp = ((p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+            len = 2;
+        } else if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            cp = ((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+            len = 3;
+            if (cp < 0x800)
+                cp = -1; /* written too long: not a character */
+        } else {         /* a longer or broken sequence: skip to the next character */
+            p++;
+            while ((*p & 0xC0) == 0x80)
+                p++;
+            continue;
+        }
+        p += len;
+        int key = typed_key(s, cp);
+        if (key >= 0)
+            key_char(s, key);
+    }
 }
 
 /* Starts the read with the CAN, or with the passport's details. */
@@ -845,7 +939,9 @@ void session_apply(session *s, const action *a, effects *out)
         break;
     case ACT_PRINT: {
         /* the overview's slip; or, once a call-back is asked for, a slip with its number */
-        bool callback_slip = s->data.handoff_shown && s->data.handoff == HANDOFF_SENT &&
+        bool callback_slip = s->data.handoff_shown &&
+                             (s->data.handoff == HANDOFF_SENT ||
+                              (s->data.handoff == HANDOFF_FAILED && s->cfg.handoff_queued)) &&
                              s->data.handoff_callback && s->data.handoff_number[0];
         if (((s->screen == SCREEN_NEXT_STEP || s->screen == SCREEN_OVERVIEW) && e) ||
             callback_slip) {
@@ -906,8 +1002,21 @@ void session_apply(session *s, const action *a, effects *out)
         break;
     case ACT_HANDOFF_CLOSE:
         s->data.handoff_shown = false;
-        if (s->data.handoff == HANDOFF_FAILED)
-            s->data.handoff = HANDOFF_NONE; /* the button asks again next time */
+        if (s->data.handoff == HANDOFF_FAILED) {
+            /* the citizen was sent to the desk: a warm hand-off still waiting in the outbox is
+             * taken back (it would reach the desk too late); a call-back is kept, it is not
+             * in a hurry */
+            if (!s->data.handoff_callback && s->data.handoff_number[0] && s->cfg.handoff_queued) {
+                effect fx = {.kind = EFFECT_HANDOFF_CANCEL,
+                             .request = s->data.handoff_request,
+                             .close = CLOSE_UNDELIVERED};
+                memcpy(fx.number, s->data.handoff_number, sizeof fx.number);
+                push(out, fx);
+                explicit_bzero(s->data.handoff_number, sizeof s->data.handoff_number);
+            }
+            if (!s->data.handoff_callback || !s->cfg.handoff_queued)
+                s->data.handoff = HANDOFF_NONE; /* the button asks again next time */
+        }
         break;
     case ACT_HANDOFF_STORED:
         if (s->data.handoff == HANDOFF_SENDING && (uint32_t)a->arg == s->data.handoff_request &&
@@ -1005,7 +1114,7 @@ void session_apply(session *s, const action *a, effects *out)
             if (s->data.handoff_number[0]) {
                 effect fx = {.kind = EFFECT_HANDOFF_CANCEL,
                              .request = s->data.handoff_request,
-                             .picked_up = true};
+                             .close = CLOSE_PICKED_UP};
                 memcpy(fx.number, s->data.handoff_number, sizeof fx.number);
                 push(out, fx);
             }
@@ -1103,24 +1212,10 @@ void session_apply(session *s, const action *a, effects *out)
         break;
     }
     case ACT_KEY_CHAR:
-        if (s->screen == SCREEN_EMAIL && a->arg == 1) { /* the key ".nl" */
-            size_t n = strlen(s->data.email);
-            if (n + 3 <= SESSION_EMAIL_MAX)
-                memcpy(s->data.email + n, ".nl", 4);
-        } else if (s->screen == SCREEN_EMAIL && a->arg > 1 && a->arg < 128 &&
-                   strchr("abcdefghijklmnopqrstuvwxyz0123456789@.-_+", a->arg)) {
-            size_t n = strlen(s->data.email);
-            if (n < SESSION_EMAIL_MAX)
-                s->data.email[n] = (char)a->arg;
-        } else if (s->screen == SCREEN_CARD_MRZ_NUMBER && a->arg > 0 && a->arg < 128) {
-            /* letters and digits as in the MRZ (capitals; the letter O is a zero there too) */
-            int ch = a->arg >= 'a' && a->arg <= 'z' ? a->arg - 'a' + 'A' : a->arg;
-            size_t n = strlen(s->data.mrz_number);
-            if (n < SESSION_DOCNR_MAX && ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
-                s->data.mrz_number[n] = (char)ch;
-        } else if (name_field(s)) {
-            name_append(s, name_field(s), a->arg);
-        }
+        key_char(s, a->arg);
+        break;
+    case ACT_KEY_TYPED:
+        key_typed(s, a->text);
         break;
     case ACT_EMAIL_DONE:
         if (s->screen == SCREEN_EMAIL && session_email_complete(s))

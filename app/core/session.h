@@ -48,6 +48,9 @@ typedef enum {
 
 const char *screen_name(screen_id s);
 
+/* Why a hand-off's task is closed from the kiosk. */
+typedef enum { CLOSE_CANCELLED, CLOSE_PICKED_UP, CLOSE_UNDELIVERED } handoff_close;
+
 /* SENDING: asked for (stored, on its way); SENT: the desk has it (someone is coming, or will
  * call back); FAILED: the desk could not be told (the request stays queued). */
 typedef enum { HANDOFF_NONE, HANDOFF_SENDING, HANDOFF_SENT, HANDOFF_FAILED } handoff_status;
@@ -136,6 +139,10 @@ typedef enum {
                        the summary: change the name typed */
     ACT_NAME_NEXT,  /* given names -> surname -> summary (the name typed is used) */
     ACT_NAME_SHIFT, /* the letter keyboard: capitals for the next letter, or not: switch */
+    ACT_KEY_TYPED,  /* text: UTF-8 typed on a physical keyboard (SDL_TEXTINPUT) on a letter
+                       screen (e-mail, document number, names); each character goes in as the
+                       screen's own key for it would (e-mail: A-Z as a-z; document number: a-z
+                       as A-Z); a character that screen's keyboard does not offer is ignored */
     /* the hand-off through the case service (issue 7) */
     ACT_HANDOFF_STORED,   /* arg: request id; value: the hand-off's number (0: none could be
                              made); the request is safe on disk and on its way */
@@ -191,7 +198,8 @@ typedef struct {
     int tries;        /* ACT_CARD_RESULT with CARD_READ_WRONG_CAN: tries left; <0 unknown */
     const card_identity *card; /* ACT_CARD_RESULT with CARD_READ_OK: the session copies it */
     /* ACT_CARD_PRESENT with CARD_LIBRARY_PASS: the pass's number (NULL or "": none known); the
-     * session copies it when it wants it (the summary, library passes on) */
+     * session copies it when it wants it (the summary, library passes on). ACT_KEY_TYPED: the
+     * text typed (UTF-8; not kept: what the screen takes goes into its field) */
     const char *text;
 } action;
 
@@ -220,7 +228,8 @@ typedef enum {
     EFFECT_SPEECH,    /* speech: say the screen again or read the slip (effect.speech) */
     EFFECT_CARD_READ, /* read the ID card with the CAN (effect.can); answered by ACT_CARD_RESULT */
     /* close the hand-off's task at the desk (effect.number): the citizen cancelled it, or
-     * (effect.picked_up) an employee at the kiosk took it over */
+     * an employee at the kiosk took it over, or it did not arrive and the citizen went to the
+     * desk (effect.close) */
     EFFECT_HANDOFF_CANCEL,
     /* check the staff badge's PIN (effect.pin); answered by ACT_STAFF_PIN_RESULT */
     EFFECT_STAFF_PIN
@@ -248,10 +257,10 @@ typedef struct {
     /* INTAKE: the name from the ID card (as on the card) or typed by the citizen; "" if none */
     char given[SESSION_NAME_MAX + 1];
     char surname[SESSION_NAME_MAX + 1];
-    bool name_typed; /* INTAKE: the name was typed by the citizen, not read from a card */
-    bool callback;   /* HANDOFF: a call-back (effect.phone) instead of someone coming */
-    char number[11]; /* HANDOFF_CANCEL: the hand-off's number */
-    bool picked_up;  /* HANDOFF_CANCEL: taken over by an employee at the kiosk */
+    bool name_typed;     /* INTAKE: the name was typed by the citizen, not read from a card */
+    bool callback;       /* HANDOFF: a call-back (effect.phone) instead of someone coming */
+    char number[11];     /* HANDOFF_CANCEL: the hand-off's number */
+    handoff_close close; /* HANDOFF_CANCEL: why the task is closed */
     char library_number[SESSION_LIBRARY_MAX]; /* INTAKE: the library pass's number, or "" */
     char pin[SESSION_PIN_MAX + 1];            /* STAFF_PIN: never log it */
 } effect;
@@ -276,8 +285,11 @@ typedef struct {
     bool headset; /* the site has a headset only (no loudspeaker): personal data may be read */
     uint32_t languages; /* bit per lang_id offered */
     lang_id default_lang;
-    bool has_printer;  /* false: the screen offers help instead of printing */
-    bool has_speech;   /* false: no read-aloud (no sound device): its buttons are not shown */
+    bool has_printer; /* false: the screen offers help instead of printing */
+    bool has_speech;  /* false: no read-aloud (no sound device): its buttons are not shown */
+    /* hand-off requests go through the outbox: one that did not arrive stays queued and is
+     * sent when it can (a call-back is then kept; a warm hand-off is taken back) */
+    bool handoff_queued;
     bool library_pass; /* the site takes library passes ([nfc] library_pass not off) */
 } session_config;
 

@@ -71,6 +71,8 @@ typedef struct {
     char last_said[8192]; /* for scripts (expect-speech); personal with a headset: wiped */
     unsigned long said;   /* utterances so far */
     char typed[128];      /* "7 digits typed": said before the screen, or alone */
+    bool keypad_key;      /* the last key pressed was the numeric keypad's: it steers, and the text
+                             it makes (NumLock) is not typed */
     /* an ID card's read: the worker leaves the identity here for the UI thread */
     SDL_mutex *card_lock;
     card_identity card_box;
@@ -87,6 +89,7 @@ typedef struct {
 static void say(kiosk *k, lang_id lang, const char *raw);
 static void speech_interrupt(kiosk *k);
 static void speak_typed(kiosk *k);
+static void frame(kiosk *k, bool force);
 
 /* ---- effects: slow ones go to the worker; results come back as SDL user events ---- */
 
@@ -406,8 +409,13 @@ static void start_handoff(kiosk *k, const effect *e)
 static void cancel_handoff(kiosk *k, const effect *e)
 {
     SDL_LockMutex(k->handoff_lock);
+    int64_t queued = k->handoff_record;
     k->handoff_record = 0;
     SDL_UnlockMutex(k->handoff_lock);
+    /* still waiting in the outbox (the service was not reached): taken back, so that it does
+     * not reach the desk later; the task is closed too, in case it arrived in the meantime */
+    if (queued && k->outbox && outbox_withdraw(k->outbox, queued))
+        log_msg(LOG_INFO, "handoff", "hand-off %u taken back from the outbox", e->request);
     if (strcmp(k->cfg.handoff_backend, "casesvc") != 0 || !k->outbox) {
         log_msg(LOG_INFO, "handoff", "hand-off %u cancelled", e->request);
         return;
@@ -415,18 +423,21 @@ static void cancel_handoff(kiosk *k, const effect *e)
     char err[256] = "", when[40], note[120];
     rfc3339_now(when);
     int m = minute_of_day(k);
-    if (e->picked_up)
-        snprintf(note, sizeof note, "Opgepakt door een medewerker aan de zuil om %02d:%02d.",
-                 m / 60, m % 60);
-    else
-        snprintf(note, sizeof note, "Niet meer nodig: geannuleerd door de inwoner om %02d:%02d.",
-                 m / 60, m % 60);
+    static const char *const why[] = {
+        [CLOSE_CANCELLED] = "Niet meer nodig: geannuleerd door de inwoner om",
+        [CLOSE_PICKED_UP] = "Opgepakt door een medewerker aan de zuil om",
+        [CLOSE_UNDELIVERED] = "Niet op tijd doorgekomen; de inwoner is om deze tijd naar de "
+                              "balie verwezen:"};
+    snprintf(note, sizeof note, "%s %02d:%02d.", why[e->close], m / 60, m % 60);
     char *env = intake_task_close_envelope(e->number, note, when, err, sizeof err);
     int64_t rec = 0;
     if (env &&
         outbox_put(k->outbox, "task-close", env, strlen(env), &rec, err, sizeof err) == OUTBOX_OK) {
         log_msg(LOG_INFO, "handoff", "hand-off %u %s (outbox record %lld)", e->request,
-                e->picked_up ? "picked up at the kiosk" : "cancelled", (long long)rec);
+                e->close == CLOSE_PICKED_UP     ? "picked up at the kiosk"
+                : e->close == CLOSE_UNDELIVERED ? "withdrawn (the citizen went to the desk)"
+                                                : "cancelled",
+                (long long)rec);
         if (k->uplink)
             uplink_wake(k->uplink);
     } else {
@@ -649,6 +660,27 @@ static void run_effects(kiosk *k, effects *fx)
     effects_wipe(fx);
 }
 
+/* The screens with a letter keyboard: there a physical keyboard types text too. */
+static bool letter_screen(screen_id s)
+{
+    return s == SCREEN_EMAIL || s == SCREEN_CARD_MRZ_NUMBER || s == SCREEN_NAME_GIVEN ||
+           s == SCREEN_NAME_SURNAME;
+}
+
+/* SDL's text input (SDL_TEXTINPUT: the keyboard's layout, dead keys, AltGr) only while a letter
+ * screen is shown; SDL starts it by itself, and where a platform has an on-screen keyboard
+ * starting it would show one. */
+static void text_input_sync(kiosk *k)
+{
+    bool want = letter_screen(k->s.screen);
+    if (want != (SDL_IsTextInputActive() == SDL_TRUE)) {
+        if (want)
+            SDL_StartTextInput();
+        else
+            SDL_StopTextInput();
+    }
+}
+
 static void apply(kiosk *k, const action *a)
 {
     effects fx = {0};
@@ -656,6 +688,7 @@ static void apply(kiosk *k, const action *a)
         refresh_duty(k);
     session_apply(&k->s, a, &fx);
     run_effects(k, &fx);
+    text_input_sync(k);
 }
 
 static void tick(kiosk *k)
@@ -736,12 +769,46 @@ static void act_on_control(kiosk *k, const action *a)
         snprintf(k->touched, sizeof k->touched, "%s", id);
 }
 
+/* A key of the numeric keypad (it steers like an ATM's, README: "Key map"). */
+static bool keypad_key(SDL_Keycode key)
+{
+    return (key >= SDLK_KP_DIVIDE && key <= SDLK_KP_PERIOD) || key == SDLK_KP_EQUALS ||
+           key == SDLK_KP_COMMA || key == SDLK_KP_EQUALSAS400 ||
+           (key >= SDLK_KP_00 && key <= SDLK_KP_HEXADECIMAL);
+}
+
+/* The letter screen's keyboard can be used (no menu, message or warning over it), on the
+ * screen as it is now (keys of the same batch may have changed it). */
+static bool letter_keys_usable(kiosk *k)
+{
+    if (!letter_screen(k->s.screen))
+        return false;
+    frame(k, false);
+    return ui_find(k->u, "key:erase") != NULL;
+}
+
+/* Text from a physical keyboard (SDL_TEXTINPUT) on a letter screen: typed as the screen's own
+ * keys type it, read aloud as they are (only how many characters, without a headset). The
+ * keypad's keys steer instead (their text is dropped). */
+static void handle_text(kiosk *k, char *text)
+{
+    if (!k->keypad_key && letter_keys_usable(k)) {
+        speech_interrupt(k);
+        apply(k, &(action){.kind = ACT_KEY_TYPED, .text = text});
+        speak_typed(k);
+    }
+    explicit_bzero(text, strlen(text)); /* personal: not left in the event */
+}
+
 /* Keys: Tab / arrows move the focus over the controls, Enter or Space does what a tap does,
- * Escape (or Backspace) goes one step back. Every key also says "someone is here". */
+ * Escape (or Backspace) goes one step back. Every key also says "someone is here". On a letter
+ * screen the keys that make text type it (handle_text), Backspace erases and Enter without a
+ * focus does what the screen's Verder / Klaar does. */
 static void handle_key(kiosk *k, SDL_Keycode key)
 {
     bool shift = (SDL_GetModState() & KMOD_SHIFT) != 0;
     action a;
+    k->keypad_key = keypad_key(key);
     speech_interrupt(k);
     /* read-aloud keys, everywhere (README: "Keys"); * starts and stops read-aloud */
     switch (key) {
@@ -811,6 +878,33 @@ static void handle_key(kiosk *k, SDL_Keycode key)
             return;
         }
     }
+    /* On a letter screen the main keyboard's keys that make text (letters, digits, signs, the
+     * space bar) type it: SDL_TEXTINPUT follows (handle_text). They neither steer nor use the
+     * focused control; the numeric keypad still steers. (A menu or message over the keyboard
+     * takes Space as everywhere.) */
+    if (!(key & SDLK_SCANCODE_MASK) && key >= SDLK_SPACE && key != SDLK_DELETE &&
+        letter_keys_usable(k)) {
+        apply(k, &(action){.kind = ACT_INPUT});
+        return;
+    }
+    if (key == SDLK_BACKSPACE && letter_keys_usable(k)) {
+        apply(k, &(action){.kind = ACT_KEY_ERASE});
+        speak_typed(k);
+        return;
+    }
+    if ((key == SDLK_RETURN || key == SDLK_KP_ENTER) && !ui_focus_id(k->u)[0] &&
+        letter_keys_usable(k)) {
+        /* nothing has the focus: Enter is the screen's Verder / Klaar, when it is shown */
+        static const char *const forward[] = {"email-done", "mrz-next", "name-next"};
+        for (size_t i = 0; i < sizeof forward / sizeof *forward; i++) {
+            const widget *w = ui_find(k->u, forward[i]);
+            if (w) {
+                a = w->act;
+                act_on_control(k, &a);
+                return;
+            }
+        }
+    }
     switch (key) {
     case SDLK_KP_8:
     case SDLK_KP_4:
@@ -856,6 +950,15 @@ static void handle_key(kiosk *k, SDL_Keycode key)
         break;
     }
     apply(k, &(action){.kind = ACT_INPUT});
+}
+
+/* A key pressed, or the text it made: the same for the kiosk's loop and a script's `type`. */
+static void handle_input_event(kiosk *k, SDL_Event *ev)
+{
+    if (ev->type == SDL_KEYDOWN)
+        handle_key(k, ev->key.keysym.sym);
+    else if (ev->type == SDL_TEXTINPUT)
+        handle_text(k, ev->text.text);
 }
 
 /* ---- read aloud: what is on screen goes to the synthesiser after every frame ---- */
@@ -1065,6 +1168,17 @@ static void host_key(void *ctx, SDL_Keycode key)
     kiosk *k = ctx;
     handle_key(k, key);
     drain_results(k);
+}
+
+/* Keys and text the script pushed as SDL events (`type`): through the loop's own handling. */
+static void host_events(void *ctx)
+{
+    kiosk *k = ctx;
+    SDL_Event ev;
+    while (SDL_PeepEvents(&ev, 1, SDL_GETEVENT, SDL_KEYDOWN, SDL_TEXTINPUT) > 0) {
+        handle_input_event(k, &ev);
+        drain_results(k);
+    }
 }
 
 static void host_advance(void *ctx, uint64_t ms)
@@ -1723,6 +1837,15 @@ int main(int argc, char **argv)
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
     SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+    /* the letter screens take text from a physical keyboard; the kiosk has keyboards of its
+     * own on screen: no system on-screen keyboard or input-method window (SDL 2.28 and later
+     * know the first hint; 2.26 shows none on X11 and Wayland) */
+#ifdef SDL_HINT_ENABLE_SCREEN_KEYBOARD
+    SDL_SetHint(SDL_HINT_ENABLE_SCREEN_KEYBOARD, "0");
+#else
+    SDL_SetHint("SDL_ENABLE_SCREEN_KEYBOARD", "0");
+#endif
+    SDL_SetHint(SDL_HINT_IME_SHOW_UI, "0");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "loket: cannot start the display: %s\n", SDL_GetError());
         return 1;
@@ -1748,6 +1871,7 @@ int main(int argc, char **argv)
         SDL_Quit();
         return 1;
     }
+    SDL_StopTextInput(); /* SDL starts it; only the letter screens want it (text_input_sync) */
     if (k->printer) {
         k->slips =
             slip_renderer_new(k->cfg.font_family, k->cfg.icons_dir, k->cfg.logo, err, sizeof err);
@@ -1773,6 +1897,7 @@ int main(int argc, char **argv)
         card_reader_set_cards(k->cards, k->cfg.nfc_roles, &k->cfg.nfc_library);
     /* the summary asks for a library pass only where the site takes them */
     k->cfg.session.library_pass = k->cards && k->cfg.nfc_library.mode != NFC_LIBRARY_OFF;
+    k->cfg.session.handoff_queued = !strcmp(k->cfg.handoff_backend, "casesvc");
     k->pins = staff_pins_open(k->cfg.nfc_staff_pins, err, sizeof err);
     if (!k->pins) /* no badge gets in until it is fixed */
         log_msg(LOG_ERROR, "staff", "staff badge PINs: %s", err);
@@ -1823,6 +1948,7 @@ int main(int argc, char **argv)
         script_host h = {.ctx = k,
                          .dispatch = host_dispatch,
                          .key = host_key,
+                         .events = host_events,
                          .advance = host_advance,
                          .card = host_card,
                          .card_bac_only = host_card_bac_only,
@@ -1876,8 +2002,8 @@ int main(int argc, char **argv)
                         act_on_control(k, &a);
                     }
                     pressed_id[0] = '\0';
-                } else if (ev.type == SDL_KEYDOWN) {
-                    handle_key(k, ev.key.keysym.sym);
+                } else if (ev.type == SDL_KEYDOWN || ev.type == SDL_TEXTINPUT) {
+                    handle_input_event(k, &ev);
                 } else if (ev.type == SDL_WINDOWEVENT &&
                            (ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
                             ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)) {

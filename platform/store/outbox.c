@@ -458,6 +458,11 @@ bool outbox_delivered(outbox *ob, int64_t id)
     return run1(ob, "DELETE FROM queue WHERE id = ?", id, 0, 0, NULL);
 }
 
+bool outbox_withdraw(outbox *ob, int64_t id)
+{
+    return outbox_delivered(ob, id);
+}
+
 bool outbox_retry_later(outbox *ob, int64_t id, int64_t now_s, int64_t next_s, const char *reason)
 {
     return run1(ob,

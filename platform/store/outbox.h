@@ -61,6 +61,10 @@ void outbox_record_free(outbox_record *rec);
 bool outbox_begin_attempt(outbox *ob, int64_t id);
 /* The case service has it: the record is deleted (overwritten on disk). */
 bool outbox_delivered(outbox *ob, int64_t id);
+/* Taken back before it was delivered (a hand-off the citizen cancelled while it was still
+ * waiting): the record is deleted (overwritten on disk). False when it is not queued any more
+ * (delivered, or a dead letter). An attempt already under way finishes as it would. */
+bool outbox_withdraw(outbox *ob, int64_t id);
 /* Not now: try again at `next_s`; `reason` (no personal data) is kept for the technician. */
 bool outbox_retry_later(outbox *ob, int64_t id, int64_t now_s, int64_t next_s, const char *reason);
 /* Never accepted as it is: kept, encrypted, with the reason, until a technician acts. */

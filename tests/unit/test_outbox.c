@@ -100,6 +100,10 @@ static void records_come_back_in_order_and_go_when_delivered(void **state)
     assert_int_equal(r.id, a);
     outbox_record_free(&r);
     assert_false(outbox_delivered(ob, 999)); /* no such record */
+    /* taken back while it waits (a cancelled hand-off): gone, and only once */
+    assert_true(outbox_withdraw(ob, a));
+    assert_false(outbox_next_due(ob, 5000, &r));
+    assert_false(outbox_withdraw(ob, a));
     outbox_close(ob);
     remove_dir(&f);
 }

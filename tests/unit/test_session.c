@@ -508,7 +508,7 @@ static void staff_badge_pin_and_pickup(void **state)
     assert_int_equal(s.screen, SCREEN_STAFF_VIEW);
     act_k(&s, ACT_STAFF_PICKUP, 0);
     assert_true(has_effect(EFFECT_HANDOFF_CANCEL));
-    assert_true(FX.items[0].picked_up);
+    assert_int_equal(FX.items[0].close, CLOSE_PICKED_UP);
     assert_string_equal(FX.items[0].number, "0010000427");
     assert_true(s.data.handoff_picked);
     assert_int_equal(s.data.handoff, HANDOFF_NONE);
@@ -528,6 +528,59 @@ static void staff_badge_pin_and_pickup(void **state)
         act_k(&s, ACT_KEY_DIGIT, 1);
     act_k(&s, ACT_STAFF_PIN_DONE, 0);
     assert_int_equal(FX.n, 0);
+}
+
+/* A warm hand-off that did not arrive: the citizen is sent to the desk, and closing the message
+ * takes the request back (it would reach the desk too late). A call-back that did not arrive
+ * is kept: it is sent when it can, and its slip can be printed. */
+static void undelivered_handoff_taken_back_call_back_kept(void **state)
+{
+    (void)state;
+    session s;
+    go_to(&s, SCREEN_QUESTION);
+    s.cfg.handoff_queued = true; /* through the outbox */
+    act_k(&s, ACT_HANDOFF, 0);
+    uint32_t r = FX.items[0].request;
+    act(&s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = 10000427});
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = false});
+    act_k(&s, ACT_HANDOFF_CLOSE, 0);
+    assert_true(has_effect(EFFECT_HANDOFF_CANCEL));
+    assert_int_equal(FX.items[0].close, CLOSE_UNDELIVERED);
+    assert_string_equal(FX.items[0].number, "0010000427");
+    assert_int_equal(s.data.handoff, HANDOFF_NONE);
+    assert_string_equal(s.data.handoff_number, "");
+
+    go_to(&s, SCREEN_OVERVIEW);
+    s.cfg.handoff_queued = true;
+    act_k(&s, ACT_DUTY, 0);
+    act_k(&s, ACT_HANDOFF, 0);
+    act_k(&s, ACT_CALLBACK_START, 0);
+    for (const char *d = "0612345678"; *d; d++)
+        act_k(&s, ACT_KEY_DIGIT, *d - '0');
+    act_k(&s, ACT_PHONE_DONE, 0);
+    r = FX.items[0].request;
+    act(&s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = 10000435});
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = false});
+    assert_int_equal(s.data.handoff, HANDOFF_FAILED);
+    act_k(&s, ACT_PRINT, 0); /* its slip, with its number */
+    assert_true(has_effect(EFFECT_PRINT));
+    assert_string_equal(FX.items[0].journey.reference, "0010000435");
+    assert_true(FX.items[0].journey.handoff_callback);
+    act_k(&s, ACT_HANDOFF_CLOSE, 0);
+    assert_false(has_effect(EFFECT_HANDOFF_CANCEL));
+    assert_int_equal(s.data.handoff, HANDOFF_FAILED); /* kept, still on its way */
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = true});
+    assert_int_equal(s.data.handoff, HANDOFF_SENT);
+
+    /* without an outbox (the simulated desk) nothing is kept or taken back */
+    go_to(&s, SCREEN_QUESTION);
+    act_k(&s, ACT_HANDOFF, 0);
+    r = FX.items[0].request;
+    act(&s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = 10000443});
+    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = false});
+    act_k(&s, ACT_HANDOFF_CLOSE, 0);
+    assert_int_equal(FX.n, 0);
+    assert_int_equal(s.data.handoff, HANDOFF_NONE);
 }
 
 static void timeout_warns_then_wipes(void **state)
@@ -1468,6 +1521,105 @@ static void name_typed_reaches_the_intake(void **state)
     assert_true(session_is_wiped(&s));
 }
 
+/* ---- text from a physical keyboard (ACT_KEY_TYPED) ---- */
+
+static void type_text(session *s, const char *utf8)
+{
+    act(s, (action){.kind = ACT_KEY_TYPED, .text = utf8});
+}
+
+/* On each letter screen a keyboard's text goes in as that screen's own keys would type it, and
+ * only what its keyboard offers; elsewhere it does nothing. */
+static void keyboard_text_typed_as_the_screen_s_keys(void **state)
+{
+    (void)state;
+    session s;
+    /* the e-mail address: a-z 0-9 @ . - _ + (a capital is its small letter's key) */
+    go_to(&s, SCREEN_NEXT_STEP);
+    act(&s, (action){.kind = ACT_REFERENCE, .ok = true, .value = 10000127ull});
+    act_k(&s, ACT_SHARE, 0);
+    int org = 0;
+    while (!(session_overview_orgs(&s) >> org & 1))
+        org++;
+    act_k(&s, ACT_CONSENT_TOGGLE, org);
+    act_k(&s, ACT_CONSENT_DONE, 0);
+    act_k(&s, ACT_CONTACT, SESSION_CONTACT_EMAIL);
+    assert_int_equal(s.screen, SCREEN_EMAIL);
+    uint32_t v = s.version;
+    type_text(&s, "!#é ~*/\xE2\x80\x99"); /* none of these is a key of the e-mail keyboard */
+    assert_string_equal(s.data.email, "");
+    assert_int_equal(s.version, v);
+    type_text(&s, "Jan.de-Vries_2+x@Example.NL");
+    assert_string_equal(s.data.email, "jan.de-vries_2+x@example.nl");
+    act_k(&s, ACT_KEY_ERASE, 0);
+    assert_string_equal(s.data.email, "jan.de-vries_2+x@example.n");
+    type_text(&s, NULL); /* no text: nothing */
+    type_text(&s, "l");
+    act_k(&s, ACT_EMAIL_DONE, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_string_equal(s.data.email, "jan.de-vries_2+x@example.nl");
+    /* the summary and the other screens take no text */
+    type_text(&s, "abc");
+    assert_string_equal(s.data.email, "jan.de-vries_2+x@example.nl");
+    assert_string_equal(s.data.name_given, "");
+
+    /* the document number: capitals and digits (a small letter is its capital), at most 9 */
+    to_summary(&s);
+    act_k(&s, ACT_CARD_START, 0);
+    assert_int_equal(s.screen, SCREEN_CARD_CAN);
+    type_text(&s, "12"); /* the CAN keypad: digits come as keys (ACT_KEY_DIGIT), not as text */
+    assert_string_equal(s.data.can, "");
+    act_k(&s, ACT_CARD_MRZ, 0);
+    assert_int_equal(s.screen, SCREEN_CARD_MRZ_NUMBER);
+    type_text(&s, "sp-é Eci20");
+    assert_string_equal(s.data.mrz_number, "SPECI20");
+    type_text(&s, "21XYZ");
+    assert_string_equal(s.data.mrz_number, "SPECI2021");
+    act_k(&s, ACT_MRZ_NEXT, 0);
+    assert_int_equal(s.screen, SCREEN_CARD_MRZ_BIRTH);
+    type_text(&s, "10031965"); /* the date keypad: not text either */
+    assert_string_equal(s.data.mrz_birth, "");
+
+    /* the names: the keyboard's letters (its accented ones, and capitals), hyphen, apostrophe
+     * (also the typographic one), space; a capital by itself where the keys give one */
+    to_summary(&s);
+    act_k(&s, ACT_NAME_START, 0);
+    assert_int_equal(s.screen, SCREEN_NAME_GIVEN);
+    type_text(&s, "gérard jan-piet");
+    assert_string_equal(s.data.name_given, "Gérard Jan-Piet");
+    act_k(&s, ACT_KEY_ERASE, 0);
+    act_k(&s, ACT_KEY_ERASE, 0);
+    act_k(&s, ACT_KEY_ERASE, 0);
+    act_k(&s, ACT_KEY_ERASE, 0);
+    act_k(&s, ACT_KEY_ERASE, 0);
+    assert_string_equal(s.data.name_given, "Gérard Jan");
+    /* not on the keyboard: digits, other signs, letters it lacks (ø, ş, ł, ê: the session
+     * knows some of them, the keyboard does not), broken or over-long UTF-8 */
+    v = s.version;
+    type_text(&s, "1.@_ø\xC5\x9F\xC5\x82\xC3\xAA\xC3\xE0\x80\xA7\xF0\x9F\x98\x80");
+    assert_string_equal(s.data.name_given, "Gérard Jan");
+    assert_int_equal(s.version, v);
+    act_k(&s, ACT_NAME_NEXT, 0);
+    assert_int_equal(s.screen, SCREEN_NAME_SURNAME);
+    type_text(&s, "\xE2\x80\x99t hÉk ÇÑÖ");
+    assert_string_equal(s.data.name_surname, "'t hÉk ÇÑÖ");
+    act_k(&s, ACT_KEY_ERASE, 0); /* Ö is two bytes: it goes whole */
+    assert_string_equal(s.data.name_surname, "'t hÉk ÇÑ");
+    act_k(&s, ACT_NAME_NEXT, 0);
+    assert_int_equal(s.screen, SCREEN_SUMMARY);
+    assert_true(s.data.name_used);
+    assert_string_equal(s.data.name_given, "Gérard Jan");
+
+    /* under the inactivity warning nothing is typed, and the text is no sign of being here */
+    act_k(&s, ACT_NAME_START, 1);
+    assert_int_equal(s.screen, SCREEN_NAME_GIVEN);
+    tick_to(&s, s.now_ms + 60000);
+    assert_true(s.warning);
+    type_text(&s, "x");
+    assert_string_equal(s.data.name_given, "Gérard Jan");
+    assert_true(s.warning);
+}
+
 static void name_typed_limits_and_wipe(void **state)
 {
     (void)state;
@@ -1761,6 +1913,7 @@ int main(void)
         cmocka_unit_test(mrz_details_wiped),
         cmocka_unit_test(name_typed_reaches_the_intake),
         cmocka_unit_test(name_typed_limits_and_wipe),
+        cmocka_unit_test(keyboard_text_typed_as_the_screen_s_keys),
         cmocka_unit_test(id_card_result_under_the_warning),
         cmocka_unit_test(id_card_name_for_display),
         cmocka_unit_test(id_card_progress),
@@ -1768,6 +1921,7 @@ int main(void)
         cmocka_unit_test(handoff_number_kept_in_the_session_only),
         cmocka_unit_test(out_of_hours_call_back),
         cmocka_unit_test(staff_badge_pin_and_pickup),
+        cmocka_unit_test(undelivered_handoff_taken_back_call_back_kept),
         cmocka_unit_test(library_pass_number_on_the_summary),
         cmocka_unit_test(library_pass_only_where_the_site_takes_them),
         cmocka_unit_test(library_pass_warning_timeout_and_handoff),
