@@ -24,6 +24,9 @@ void screen_staff_pin(layout *L)
     if (s->data.staff_error == STAFF_ERROR_LOCKED)
         msg = "Deze pas is geblokkeerd na 5 foute pincodes. Vraag de beheerder om hem vrij te "
               "geven.";
+    else if (s->data.staff_error == STAFF_ERROR_NO_PIN)
+        msg = "Deze pas heeft nog geen pincode op deze zuil. Vraag de beheerder er een in te "
+              "stellen (loket --staff-pin).";
     else if (s->data.staff_error == STAFF_ERROR_WRONG)
         msg = layout_printf(L, "De pincode klopt niet. U kunt het nog %d keer proberen.",
                             s->data.staff_tries);
@@ -32,7 +35,7 @@ void screen_staff_pin(layout *L)
     else
         msg = "Tik de pincode van uw pas. Daarna ziet u wat de inwoner heeft ingevuld.";
     y += column_text(L, a, y, th->px_body, s->data.staff_error != STAFF_ERROR_NONE, msg) + th->gap;
-    if (s->data.staff_error == STAFF_ERROR_LOCKED)
+    if (s->data.staff_error == STAFF_ERROR_LOCKED || s->data.staff_error == STAFF_ERROR_NO_PIN)
         return;
     y += digit_keypad(L, a, y, false);
     if (strlen(s->data.staff_pin) >= SESSION_PIN_MIN && !s->data.staff_checking)

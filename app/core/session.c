@@ -1083,7 +1083,8 @@ void session_apply(session *s, const action *a, effects *out)
     case ACT_STAFF_PIN_DONE:
         if (s->screen == SCREEN_STAFF_PIN && !s->data.staff_checking &&
             strlen(s->data.staff_pin) >= SESSION_PIN_MIN &&
-            s->data.staff_error != STAFF_ERROR_LOCKED) {
+            s->data.staff_error != STAFF_ERROR_LOCKED &&
+            s->data.staff_error != STAFF_ERROR_NO_PIN) {
             effect fx = {.kind = EFFECT_STAFF_PIN, .request = s->next_request++};
             memcpy(fx.pin, s->data.staff_pin, sizeof fx.pin);
             s->data.staff_request = fx.request;
@@ -1101,7 +1102,9 @@ void session_apply(session *s, const action *a, effects *out)
                 s->data.staff_error = STAFF_ERROR_NONE;
                 s->screen = SCREEN_STAFF_VIEW;
             } else {
-                s->data.staff_error = a->tries > 0 ? STAFF_ERROR_WRONG : STAFF_ERROR_LOCKED;
+                s->data.staff_error = a->tries == STAFF_TRIES_NO_PIN ? STAFF_ERROR_NO_PIN
+                                      : a->tries > 0                 ? STAFF_ERROR_WRONG
+                                                                     : STAFF_ERROR_LOCKED;
                 s->data.staff_tries = a->tries;
             }
         }

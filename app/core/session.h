@@ -373,7 +373,9 @@ typedef struct {
 } session_data;
 
 /* What went wrong with the staff badge's PIN (session_data.staff_error). */
-enum { STAFF_ERROR_NONE, STAFF_ERROR_WRONG, STAFF_ERROR_LOCKED };
+enum { STAFF_ERROR_NONE, STAFF_ERROR_WRONG, STAFF_ERROR_LOCKED, STAFF_ERROR_NO_PIN };
+/* ACT_STAFF_PIN_RESULT's tries for a badge that has no PIN yet (or none could be checked) */
+#define STAFF_TRIES_NO_PIN 99
 
 /* What went wrong reading the card (session_data.card_error). */
 enum {

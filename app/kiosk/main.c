@@ -136,7 +136,9 @@ static action job_staff_pin(void *ctx, void *payload)
     return (action){.kind = ACT_STAFF_PIN_RESULT,
                     .arg = (int)j->request,
                     .ok = r == STAFF_PIN_OK,
-                    .value = r == STAFF_PIN_WRONG ? (uint64_t)left : 0};
+                    .value = r == STAFF_PIN_WRONG    ? (uint64_t)left
+                             : r == STAFF_PIN_NO_PIN ? STAFF_TRIES_NO_PIN
+                                                     : 0};
 }
 
 typedef struct {

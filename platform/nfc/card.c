@@ -36,7 +36,7 @@ struct card_reader {
     char roles_path[1024];
     nfc_library_config library;
     char library_number[NFC_LIBRARY_NUMBER_MAX]; /* the pass on the reader; wiped when it goes */
-    char staff_badge[65]; /* the staff badge on the reader: its hash in the roles file */
+    char staff_badge[65]; /* the last staff badge tapped (until the next card): its hash */
 };
 
 static card_reader *reader_new(worker_post_fn post, void *ctx, const char *csca_dir)
@@ -169,7 +169,7 @@ static card_kind sim_staff_badge(card_reader *r)
 bool card_reader_staff_badge(card_reader *r, char hex[65])
 {
     pthread_mutex_lock(&r->lock);
-    bool have = r->present && r->kind == CARD_STAFF && r->staff_badge[0];
+    bool have = r->staff_badge[0] != '\0';
     memcpy(hex, have ? r->staff_badge : "", have ? 65 : 1);
     pthread_mutex_unlock(&r->lock);
     return have;
@@ -191,6 +191,7 @@ static void *poll_thread(void *arg)
             nfc_card_info info;
             int got = nfc_reader_poll(r->nfc, 250, &info);
             if (got == 1) {
+                OPENSSL_cleanse(r->staff_badge, sizeof r->staff_badge); /* a new card */
                 r->present = true;
                 /* a chip that speaks APDUs is treated as an ID document; badges do not */
                 r->kind = info.iso14443_4 ? CARD_ID_DOCUMENT : other_card(r, &info);
@@ -202,7 +203,7 @@ static void *poll_thread(void *arg)
         } else if (nfc_reader_card_present(r->nfc) == 0) {
             r->present = false;
             OPENSSL_cleanse(r->library_number, sizeof r->library_number);
-            OPENSSL_cleanse(r->staff_badge, sizeof r->staff_badge);
+            /* the staff badge's hash stays: the employee lifts the badge to type the PIN */
             nfc_reader_release(r->nfc);
             a = (action){.kind = ACT_CARD_REMOVED};
         }

@@ -36,8 +36,9 @@ bool card_reader_sim_remove(card_reader *r);
  * never a library pass; "" or NULL: none; read at every tap) and the library pass setting
  * (NULL: off). Any thread; cards tapped before it count as CARD_OTHER. */
 void card_reader_set_cards(card_reader *r, const char *roles_path, const nfc_library_config *lib);
-/* The staff badge on the reader now (the roles file lists it as staff): its hash as in that
- * file, 64 hex digits (the UID never leaves the adapter); false when there is none. */
+/* The last staff badge tapped (the roles file lists it as staff), also when it has been taken
+ * off since (an employee lifts it to type the PIN), until another card is tapped: its hash as
+ * in that file, 64 hex digits (the UID never leaves the adapter); false when there is none. */
 bool card_reader_staff_badge(card_reader *r, char hex[65]);
 /* The simulated reader's staff badge in the roles file at roles_path (the file is made when
  * missing, and the badge listed as staff when it is not): its hash, for `loket --staff-pin sim`

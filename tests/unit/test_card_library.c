@@ -102,6 +102,17 @@ static void off_or_a_staff_badge_is_another_card(void **state)
     assert_true(card_reader_sim_present(r, CARD_LIBRARY_PASS));
     assert_int_equal(posted[0].arg, (int)CARD_STAFF);
     assert_false(card_reader_library_number(r, num, sizeof num));
+    /* the badge's hash (for its PIN) stays when the badge is lifted, until the next card */
+    char badge[65], hex[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    assert_true(card_reader_staff_badge(r, badge));
+    assert_string_equal(badge, hex);
+    card_reader_sim_remove(r);
+    assert_true(card_reader_staff_badge(r, badge));
+    assert_string_equal(badge, hex);
+    assert_true(card_reader_sim_present(r, CARD_OTHER));
+    assert_false(card_reader_staff_badge(r, badge));
     card_reader_sim_remove(r);
 
     /* a broken roles file: no library passes (a badge must not be taken for one) */

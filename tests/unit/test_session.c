@@ -528,6 +528,20 @@ static void staff_badge_pin_and_pickup(void **state)
         act_k(&s, ACT_KEY_DIGIT, 1);
     act_k(&s, ACT_STAFF_PIN_DONE, 0);
     assert_int_equal(FX.n, 0);
+    /* a badge without a PIN says so (not "locked"), and asks nothing more */
+    act_k(&s, ACT_BACK, 0);
+    act_k(&s, ACT_CARD_PRESENT, CARD_STAFF);
+    for (int d = 0; d < 4; d++)
+        act_k(&s, ACT_KEY_DIGIT, 2);
+    act_k(&s, ACT_STAFF_PIN_DONE, 0);
+    pr = FX.items[0].request;
+    act(&s, (action){.kind = ACT_STAFF_PIN_RESULT,
+                     .arg = (int)pr,
+                     .ok = false,
+                     .tries = STAFF_TRIES_NO_PIN});
+    assert_int_equal(s.data.staff_error, STAFF_ERROR_NO_PIN);
+    act_k(&s, ACT_STAFF_PIN_DONE, 0);
+    assert_int_equal(FX.n, 0);
 }
 
 /* A warm hand-off that did not arrive: the citizen is sent to the desk, and closing the message
