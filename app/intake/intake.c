@@ -50,11 +50,15 @@ typedef struct {
     int dropped;
 } lines;
 
+#define CLOSING_LINE "(... en nog %d regel(s): zie de zuil-bon)"
+/* the closing line with the longest count, and the newline before it */
+#define CLOSING_ROOM (sizeof CLOSING_LINE - 2 + 10 + 1)
+
 static void lines_add(lines *l, const char *line)
 {
     size_t lc = intake_utf8_chars(line) + (l->len ? 1 : 0);
-    /* room for the closing "(… N more)" line */
-    if (l->dropped || l->chars + lc + 40 > l->max_chars) {
+    /* room for the closing "(… N more)" line, whatever N */
+    if (l->dropped || l->chars + lc + CLOSING_ROOM > l->max_chars) {
         l->dropped++;
         return;
     }
@@ -79,10 +83,10 @@ static void lines_add(lines *l, const char *line)
 static void lines_finish(lines *l)
 {
     if (l->dropped) {
-        char more[64];
-        snprintf(more, sizeof more, "(... en nog %d regel(s): zie de zuil-bon)", l->dropped);
+        char more[CLOSING_ROOM + 1];
+        snprintf(more, sizeof more, CLOSING_LINE, l->dropped);
         l->dropped = 0;
-        l->max_chars += 64; /* the closing line always fits: room was kept for it */
+        l->max_chars += CLOSING_ROOM; /* the closing line fits in the room kept for it */
         lines_add(l, more);
     }
 }

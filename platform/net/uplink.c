@@ -15,6 +15,7 @@
 #include "sys/metrics.h"
 
 #define MAX_RESPONSE (1 << 20)
+#define TOELICHTING_MAX 1000 /* characters (the API's maxLength) */
 
 struct uplink {
     uplink_config cfg;
@@ -135,6 +136,10 @@ static void describe(long status, json_t *resp, char *why, size_t cap)
         if (title && n > 0 && (size_t)n < cap)
             snprintf(why + n, cap - (size_t)n, ": %.100s", title);
     }
+    /* the server's words go to the log: no line breaks or other control characters */
+    for (char *c = why; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = ' ';
 }
 
 static deliver_result classify(long status, json_t *resp, char *why, size_t cap)
@@ -189,8 +194,18 @@ static void copy_uuid(const char *u, char *out, size_t cap)
  * task, whose toelichting goes to `text`). */
 typedef struct {
     char betrokkene[40], contact[40];
-    char text[1024];
+    char text[4 * TOELICHTING_MAX + 1]; /* 1000 characters of UTF-8 at the most */
 } answer_ids;
+
+/* The byte length of at most `chars` whole UTF-8 characters of s. */
+static size_t utf8_cut(const char *s, size_t chars)
+{
+    size_t i = 0, c = 0;
+    for (; s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && c++ == chars)
+            break;
+    return i;
+}
 
 static deliver_result read_answer(answer_kind kind, long status, const char *bytes, size_t n,
                                   bool *found, answer_ids *ids, char *why, size_t whycap);
@@ -242,7 +257,12 @@ static deliver_result read_answer(answer_kind kind, long status, const char *byt
                       sizeof ids->contact);
         if (first && kind == ANSWER_LOOKUP_TASK) {
             const char *t = json_string_value(json_object_get(first, "toelichting"));
-            snprintf(ids->text, sizeof ids->text, "%s", t ? t : "");
+            /* whole characters only: a cut one would make the PATCH's JSON invalid */
+            size_t len = t ? utf8_cut(t, TOELICHTING_MAX) : 0;
+            if (len >= sizeof ids->text)
+                len = utf8_cut(t, (sizeof ids->text - 1) / 4);
+            memcpy(ids->text, t ? t : "", len);
+            ids->text[len] = '\0';
             if (!ids->contact[0]) {
                 /* a task we cannot address cannot be changed: try again later */
                 snprintf(why, whycap, "HTTP %ld: the task found has no uuid", status);
@@ -300,11 +320,16 @@ static deliver_result close_task(uplink *u, const char *ref, json_t *change, cha
         goto out;
     const char *note = json_string_value(json_object_get(change, "notitie"));
     const char *when = json_string_value(json_object_get(change, "afgehandeldOp"));
-    char text[1200];
-    snprintf(text, sizeof text, "%s%s%s", ids.text, ids.text[0] && note && note[0] ? "\n" : "",
-             note ? note : "");
-    if (intake_utf8_chars(text) > 1000)
-        snprintf(text, sizeof text, "%s", note ? note : "");
+    /* the task's text with the note below it; when both do not fit, the old text is shortened
+     * (it starts with the recognition number and the life event), never the note */
+    char text[sizeof ids.text + 400];
+    const char *nt = note ? note : "";
+    size_t note_chars = intake_utf8_chars(nt);
+    if (note_chars > 300) /* our own notes are one line */
+        nt = "";
+    size_t room = TOELICHTING_MAX - (note_chars > 300 ? 0 : note_chars) - 1;
+    size_t keep = utf8_cut(ids.text, room);
+    snprintf(text, sizeof text, "%.*s%s%s", (int)keep, ids.text, keep && nt[0] ? "\n" : "", nt);
     json_t *patch = json_pack("{s:s, s:s, s:s}", "status", "verwerkt", "afgehandeldOp",
                               when ? when : "", "toelichting", text);
     snprintf(path, sizeof path, "/internetaken/%s", ids.contact);

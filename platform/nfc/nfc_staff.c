@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,32 +55,29 @@ static void to_hex(const unsigned char *b, size_t n, char *out)
         snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
-staff_pins *staff_pins_open(const char *path, char *err, size_t errcap)
+/* (Re)reads the file into p (a missing file is an empty list). */
+static bool load(staff_pins *p, char *err, size_t errcap)
 {
-    staff_pins *p = calloc(1, sizeof *p);
-    if (!p) {
-        snprintf(err, errcap, "out of memory");
-        return NULL;
-    }
-    snprintf(p->path, sizeof p->path, "%s", path);
+    OPENSSL_cleanse(p->e, sizeof p->e);
+    p->n = 0;
+    const char *path = p->path;
     FILE *f = fopen(path, "r");
     if (!f) {
         if (errno == ENOENT)
-            return p; /* no PINs yet: no badge gets in */
+            return true; /* no PINs yet: no badge gets in */
         snprintf(err, errcap, "%s: %s", path, strerror(errno));
-        free(p);
-        return NULL;
+        return false;
     }
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
         snprintf(err, errcap, "%s: must be readable by its owner only (chmod 600)", path);
         fclose(f);
-        free(p);
-        return NULL;
+        return false;
     }
     char line[512];
     int ln = 0;
-    while (fgets(line, sizeof line, f)) {
+    bool ok = true;
+    while (ok && fgets(line, sizeof line, f)) {
         ln++;
         char badge[80], salt[80], hash[80];
         int wrong;
@@ -90,24 +88,61 @@ staff_pins *staff_pins_open(const char *path, char *err, size_t errcap)
             !is_hex(badge, 64) || !is_hex(salt, 2 * SALT_BYTES) || !is_hex(hash, 2 * HASH_BYTES) ||
             wrong < 0 || wrong > STAFF_PIN_TRIES) {
             snprintf(err, errcap, "%s:%d: not \"<badge> <salt> <hash> <wrong tries>\"", path, ln);
-            goto bad;
-        }
-        if (p->n >= MAX_BADGES) {
+            ok = false;
+        } else if (p->n >= MAX_BADGES) {
             snprintf(err, errcap, "%s:%d: more than %d badges", path, ln, MAX_BADGES);
-            goto bad;
+            ok = false;
+        } else {
+            entry *e = &p->e[p->n++];
+            memcpy(e->badge, badge, 65);
+            from_hex(salt, e->salt, SALT_BYTES);
+            from_hex(hash, e->hash, HASH_BYTES);
+            e->wrong = wrong;
         }
-        entry *e = &p->e[p->n++];
-        memcpy(e->badge, badge, 65);
-        from_hex(salt, e->salt, SALT_BYTES);
-        from_hex(hash, e->hash, HASH_BYTES);
-        e->wrong = wrong;
     }
+    OPENSSL_cleanse(line, sizeof line);
     fclose(f);
+    return ok;
+}
+
+/* The file may be changed by another process (a technician's `loket --staff-pin` while the
+ * kiosk runs): every check and change holds an exclusive lock on "<file>.lock" and reads the
+ * file again first, so nobody works on an old copy or writes one back. -1: no lock. */
+static int lock_file(const staff_pins *p, char *err, size_t errcap)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s.lock", p->path);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX) != 0) {
+        snprintf(err, errcap, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void unlock_file(int fd)
+{
+    if (fd >= 0) {
+        flock(fd, LOCK_UN);
+        close(fd);
+    }
+}
+
+staff_pins *staff_pins_open(const char *path, char *err, size_t errcap)
+{
+    staff_pins *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errcap, "out of memory");
+        return NULL;
+    }
+    snprintf(p->path, sizeof p->path, "%s", path);
+    if (!load(p, err, errcap)) {
+        staff_pins_free(p);
+        return NULL;
+    }
     return p;
-bad:
-    fclose(f);
-    staff_pins_free(p);
-    return NULL;
 }
 
 void staff_pins_free(staff_pins *p)
@@ -180,30 +215,44 @@ staff_pin_result staff_pins_check(staff_pins *p, const char *badge, const char *
                                   int *tries_left)
 {
     *tries_left = 0;
-    entry *e = badge && is_hex(badge, 64) ? find(p, badge) : NULL;
-    if (!e)
-        return STAFF_PIN_NO_PIN;
-    if (e->wrong >= STAFF_PIN_TRIES)
-        return STAFF_PIN_LOCKED;
-    unsigned char h[HASH_BYTES];
-    bool ok = derive(pin, e->salt, h) && CRYPTO_memcmp(h, e->hash, HASH_BYTES) == 0;
-    OPENSSL_cleanse(h, sizeof h);
     char err[256];
-    if (ok) {
-        if (e->wrong) {
-            e->wrong = 0;
-            save(p, err, sizeof err);
-        }
-        return STAFF_PIN_OK;
+    int lk = lock_file(p, err, sizeof err);
+    /* no lock, or a file that cannot be read: nobody is let in (and nothing is counted) */
+    if (lk < 0 || !load(p, err, sizeof err)) {
+        unlock_file(lk);
+        return STAFF_PIN_LOCKED;
     }
-    e->wrong++;
-    /* counted on disk before answering: a restart gives no extra tries. A file that cannot
-     * be written locks the badge rather than allowing unlimited guesses. */
-    if (!save(p, err, sizeof err))
-        e->wrong = STAFF_PIN_TRIES;
-    *tries_left = STAFF_PIN_TRIES - e->wrong;
-    return e->wrong >= STAFF_PIN_TRIES ? STAFF_PIN_LOCKED : STAFF_PIN_WRONG;
+    entry *e = badge && is_hex(badge, 64) ? find(p, badge) : NULL;
+    staff_pin_result res;
+    if (!e) {
+        res = STAFF_PIN_NO_PIN;
+    } else if (e->wrong >= STAFF_PIN_TRIES) {
+        res = STAFF_PIN_LOCKED;
+    } else {
+        unsigned char h[HASH_BYTES];
+        bool ok = derive(pin, e->salt, h) && CRYPTO_memcmp(h, e->hash, HASH_BYTES) == 0;
+        OPENSSL_cleanse(h, sizeof h);
+        if (ok) {
+            if (e->wrong) {
+                e->wrong = 0;
+                save(p, err, sizeof err);
+            }
+            res = STAFF_PIN_OK;
+        } else {
+            e->wrong++;
+            /* counted on disk before answering: a restart gives no extra tries. A file that
+             * cannot be written locks the badge rather than allowing unlimited guesses. */
+            if (!save(p, err, sizeof err))
+                e->wrong = STAFF_PIN_TRIES;
+            *tries_left = STAFF_PIN_TRIES - e->wrong;
+            res = e->wrong >= STAFF_PIN_TRIES ? STAFF_PIN_LOCKED : STAFF_PIN_WRONG;
+        }
+    }
+    unlock_file(lk);
+    return res;
 }
+
+static bool set_locked(staff_pins *p, const char *badge, const char *pin, char *err, size_t errcap);
 
 bool staff_pins_set(staff_pins *p, const char *badge, const char *pin, char *err, size_t errcap)
 {
@@ -216,6 +265,17 @@ bool staff_pins_set(staff_pins *p, const char *badge, const char *pin, char *err
         snprintf(err, errcap, "not a badge hash (64 hex digits)");
         return false;
     }
+    int lk = lock_file(p, err, errcap);
+    if (lk < 0)
+        return false;
+    bool ok = load(p, err, errcap) && set_locked(p, badge, pin, err, errcap);
+    unlock_file(lk);
+    return ok;
+}
+
+/* staff_pins_set's change, with the lock held and the file just read. */
+static bool set_locked(staff_pins *p, const char *badge, const char *pin, char *err, size_t errcap)
+{
     entry *e = find(p, badge);
     if (!e) {
         if (p->n >= MAX_BADGES) {

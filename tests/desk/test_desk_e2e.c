@@ -29,7 +29,10 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "core/refnum.h"
+#include "intake/intake.h"
 #include "net/caseapi.h"
+#include "net/uplink.h"
 
 static const char *casesvc, *desk, *scripts, *out;
 static const char *kiosk, *kiosk_scripts; /* the real kiosk (loket) and its scripts (tests/ui) */
@@ -574,6 +577,71 @@ static void test_kiosk_cancels(void **st)
     stop_service(&s);
 }
 
+/* The kiosk closes a task whose text is long in bytes (600 "é": 600 characters, 1,200 bytes):
+ * the note is added below it, the text shortened at a character boundary, never cut inside
+ * one (that made the PATCH's JSON invalid and the closing was retried for ever). */
+static void test_kiosk_closes_a_long_task(void **st)
+{
+    (void)st;
+    site s = {0};
+    start_service(&s, "long-task");
+    char number[REFNUM_DIGITS + 1];
+    assert_true(refnum_make(1, 77, number));
+    caseapi *c = kiosk_client(&s);
+    json_t *mk = json_pack("{s:{s:s,s:s,s:s,s:b,s:s,s:b,s:s,s:s},s:{s:s,s:b}}", "klantcontact",
+                           "kanaal", "zelfbedieningszuil", "onderwerp", "Warm overdracht",
+                           "inhoud", "-", "indicatieContactGelukt", 1, "taal", "nld",
+                           "vertrouwelijk", 1, "plaatsgevondenOp", "2026-11-29T10:42:00+01:00",
+                           "referentienummer", number, "betrokkene", "rol", "klant", "initiator",
+                           1);
+    json_t *r = call(c, "POST", "/maak-klantcontact", mk);
+    const char *kc = json_string_value(json_object_get(json_object_get(r, "klantcontact"), "uuid"));
+    char long_text[1300] = "";
+    for (int i = 0; i < 600; i++)
+        strcat(long_text, "\xc3\xa9");
+    json_t *taak = json_pack("{s:s,s:{s:s},s:[{s:s}],s:s,s:s,s:s}", "gevraagdeHandeling",
+                             "Warm overdracht", "aanleidinggevendKlantcontact", "uuid", kc,
+                             "toegewezenAanActoren", "uuid", s.team, "toelichting", long_text,
+                             "status", "te_verwerken", "referentienummer", number);
+    json_decref(call(c, "POST", "/internetaken", taak));
+    json_decref(taak);
+    json_decref(r);
+    json_decref(mk);
+    /* the kiosk's uplink closes it */
+    uplink_config cfg;
+    uplink_config_defaults(&cfg);
+    snprintf(cfg.base_url, sizeof cfg.base_url, "https://localhost:%d/klantinteracties/api/v1",
+             s.port);
+    snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s/svc/certs/ca.pem", s.dir);
+    snprintf(cfg.cert_file, sizeof cfg.cert_file, "%s/svc/certs/client-zuil-1.pem", s.dir);
+    snprintf(cfg.key_file, sizeof cfg.key_file, "%s/svc/certs/client-zuil-1.key", s.dir);
+    snprintf(cfg.token_file, sizeof cfg.token_file, "%s/svc/token-zuil-1", s.dir);
+    char err[300], why[200];
+    uplink *u = uplink_new(&cfg, NULL, err, sizeof err);
+    assert_non_null(u);
+    char note[200];
+    snprintf(note, sizeof note, "Niet meer nodig: geannuleerd door de inwoner om 10:45.");
+    char *env = intake_task_close_envelope(number, note, "2026-11-29T10:45:00+01:00", err,
+                                           sizeof err);
+    assert_non_null(env);
+    deliver_result res = uplink_deliver(u, env, strlen(env), false, why, sizeof why);
+    if (res != DELIVER_OK)
+        fail_msg("the closing was not delivered: %s", why);
+    free(env);
+    uplink_free(u);
+    json_t *t = task_at_service(&s, number);
+    assert_string_equal(json_string_value(json_object_get(t, "status")), "verwerkt");
+    const char *text = json_string_value(json_object_get(t, "toelichting"));
+    assert_non_null(text);
+    assert_true(intake_utf8_chars(text) <= 1000);
+    assert_int_equal(strncmp(text, "\xc3\xa9\xc3\xa9", 4), 0); /* the old text first */
+    size_t tl = strlen(text), nl = strlen(note);
+    assert_true(tl > nl && strcmp(text + tl - nl, note) == 0); /* the note whole, last */
+    json_decref(t);
+    caseapi_free(c);
+    stop_service(&s);
+}
+
 static void test_wrong_token(void **st)
 {
     (void)st;
@@ -625,6 +693,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_handoff),       cmocka_unit_test(test_wrong_token),
         cmocka_unit_test(test_keyboard),      cmocka_unit_test(test_kiosk_to_desk),
         cmocka_unit_test(test_kiosk_cancels),
+        cmocka_unit_test(test_kiosk_closes_a_long_task),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

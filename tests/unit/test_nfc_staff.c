@@ -30,7 +30,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    char lock[160];
+    snprintf(lock, sizeof lock, "%s.lock", PATH);
     unlink(PATH);
+    unlink(lock);
     rmdir(DIR_);
     return 0;
 }
@@ -122,11 +125,40 @@ static void bad_pins_and_files(void **state)
     assert_non_null(strstr(err, ":2:"));
 }
 
+/* A technician sets a new PIN with `loket --staff-pin` while the kiosk runs (another process,
+ * another copy): the kiosk takes it at the next check, and its own writes never bring the old
+ * copy back. */
+static void a_new_pin_from_another_process(void **state)
+{
+    (void)state;
+    char err[256];
+    unlink(PATH);
+    staff_pins *kiosk = staff_pins_open(PATH, err, sizeof err);
+    staff_pins *tech = staff_pins_open(PATH, err, sizeof err);
+    assert_true(staff_pins_set(tech, BADGE, "1234", err, sizeof err));
+    assert_true(staff_pins_set(tech, OTHER, "5555", err, sizeof err));
+    int left;
+    for (int i = 0; i < 5; i++)
+        staff_pins_check(kiosk, BADGE, "0000", &left);
+    assert_int_equal(staff_pins_check(kiosk, BADGE, "1234", &left), STAFF_PIN_LOCKED);
+    assert_true(staff_pins_set(tech, BADGE, "9999", err, sizeof err)); /* unlocked */
+    assert_int_equal(staff_pins_check(kiosk, BADGE, "9999", &left), STAFF_PIN_OK);
+    /* a wrong PIN on the other badge writes the file: the new PIN stays */
+    assert_int_equal(staff_pins_check(kiosk, OTHER, "0000", &left), STAFF_PIN_WRONG);
+    staff_pins_free(kiosk);
+    kiosk = staff_pins_open(PATH, err, sizeof err);
+    assert_int_equal(staff_pins_check(kiosk, BADGE, "9999", &left), STAFF_PIN_OK);
+    assert_int_equal(staff_pins_check(kiosk, BADGE, "1234", &left), STAFF_PIN_WRONG);
+    staff_pins_free(kiosk);
+    staff_pins_free(tech);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(right_wrong_and_locked),
         cmocka_unit_test(bad_pins_and_files),
+        cmocka_unit_test(a_new_pin_from_another_process),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
