@@ -589,11 +589,10 @@ static void test_kiosk_closes_a_long_task(void **st)
     assert_true(refnum_make(1, 77, number));
     caseapi *c = kiosk_client(&s);
     json_t *mk = json_pack("{s:{s:s,s:s,s:s,s:b,s:s,s:b,s:s,s:s},s:{s:s,s:b}}", "klantcontact",
-                           "kanaal", "zelfbedieningszuil", "onderwerp", "Warm overdracht",
-                           "inhoud", "-", "indicatieContactGelukt", 1, "taal", "nld",
-                           "vertrouwelijk", 1, "plaatsgevondenOp", "2026-11-29T10:42:00+01:00",
-                           "referentienummer", number, "betrokkene", "rol", "klant", "initiator",
-                           1);
+                           "kanaal", "zelfbedieningszuil", "onderwerp", "Warm overdracht", "inhoud",
+                           "-", "indicatieContactGelukt", 1, "taal", "nld", "vertrouwelijk", 1,
+                           "plaatsgevondenOp", "2026-11-29T10:42:00+01:00", "referentienummer",
+                           number, "betrokkene", "rol", "klant", "initiator", 1);
     json_t *r = call(c, "POST", "/maak-klantcontact", mk);
     const char *kc = json_string_value(json_object_get(json_object_get(r, "klantcontact"), "uuid"));
     char long_text[1300] = "";
@@ -621,8 +620,8 @@ static void test_kiosk_closes_a_long_task(void **st)
     assert_non_null(u);
     char note[200];
     snprintf(note, sizeof note, "Niet meer nodig: geannuleerd door de inwoner om 10:45.");
-    char *env = intake_task_close_envelope(number, note, "2026-11-29T10:45:00+01:00", err,
-                                           sizeof err);
+    char *env =
+        intake_task_close_envelope(number, note, "2026-11-29T10:45:00+01:00", err, sizeof err);
     assert_non_null(env);
     deliver_result res = uplink_deliver(u, env, strlen(env), false, why, sizeof why);
     if (res != DELIVER_OK)
@@ -692,8 +691,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_handoff),       cmocka_unit_test(test_wrong_token),
         cmocka_unit_test(test_keyboard),      cmocka_unit_test(test_kiosk_to_desk),
-        cmocka_unit_test(test_kiosk_cancels),
-        cmocka_unit_test(test_kiosk_closes_a_long_task),
+        cmocka_unit_test(test_kiosk_cancels), cmocka_unit_test(test_kiosk_closes_a_long_task),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
