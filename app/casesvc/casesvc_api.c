@@ -248,12 +248,69 @@ static bool uri_ok(const char *s)
     return true;
 }
 
+/* Request and answer texts hold personal data: wiped before they are freed (README). */
+static void free_wiped(char *s)
+{
+    if (s) {
+        explicit_bzero(s, strlen(s));
+        free(s);
+    }
+}
+
 /* ---- invalidParams ---- */
 
+/* Make s valid UTF-8 in place: a sequence cut short (a value echoed through "%.60s") or any
+ * other invalid byte becomes '?', so jansson accepts it. */
+static void utf8_clean(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        size_t len = 0;
+        unsigned long cp = 0, min = 0;
+        if (p[0] < 0x80) {
+            p++;
+            continue;
+        } else if ((p[0] & 0xE0) == 0xC0) {
+            len = 2, cp = p[0] & 0x1F, min = 0x80;
+        } else if ((p[0] & 0xF0) == 0xE0) {
+            len = 3, cp = p[0] & 0x0F, min = 0x800;
+        } else if ((p[0] & 0xF8) == 0xF0) {
+            len = 4, cp = p[0] & 0x07, min = 0x10000;
+        }
+        bool ok = len != 0;
+        for (size_t i = 1; ok && i < len; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                ok = false;
+            else
+                cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if (ok && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
+            ok = false;
+        if (ok) {
+            p += len;
+        } else {
+            *p = '?';
+            p++;
+        }
+    }
+}
+
+/* Never drops an entry: an entry that is there is what makes the request invalid. */
 static void add_invalid(json_t *errs, const char *name, const char *code, const char *reason)
 {
-    json_array_append_new(errs,
-                          json_pack("{s:s,s:s,s:s}", "name", name, "code", code, "reason", reason));
+    char n[512], r[512];
+    snprintf(n, sizeof n, "%s", name);
+    snprintf(r, sizeof r, "%s", reason);
+    utf8_clean(n);
+    utf8_clean(r);
+    json_t *e = json_pack("{s:s,s:s,s:s}", "name", n, "code", code, "reason", r);
+    if (!e)
+        e = json_pack("{s:s,s:s,s:s}", "name", n, "code", code, "reason", "Ongeldige waarde.");
+    if (!e)
+        e = json_pack("{s:s,s:s,s:s}", "name", "nonFieldErrors", "code", "invalid", "reason",
+                      "Ongeldige waarde.");
+    if (json_array_append_new(errs, e) != 0)
+        abort(); /* out of memory: never let an invalid request through */
 }
 
 static void join(char *out, size_t cap, const char *prefix, const char *field)
@@ -552,14 +609,20 @@ static const char *collection_of(const char *kind)
     return "onbekend";
 }
 
+/* Set when a store read during validation failed: the answer is then a 500, not a 400 that says
+ * "does not exist" (a kiosk would dead-letter its envelope on a 400). Per request, per thread. */
+static _Thread_local bool validation_store_failed;
+
 static bool exists(casesvc_api *a, const char *kind, const char *uuid)
 {
     if (!a)
         return true; /* validation only */
     casesvc_filter f = {.kind = kind, .uuid = uuid, .limit = 1};
     casesvc_rows r;
-    if (casesvc_store_list(a->store, &f, &r) != 0)
+    if (casesvc_store_list(a->store, &f, &r) != 0) {
+        validation_store_failed = true;
         return false;
+    }
     bool found = r.n == 1;
     casesvc_rows_free(&r);
     return found;
@@ -697,7 +760,7 @@ static json_t *render(casesvc_api *a, const char *origin, const casesvc_row *r, 
         json_object_set_new(o, "digitaleAdressen",
                             children(a, origin, "digitaaladres", r->uuid, false, 0));
         /* volledigeNaam: the contactnaam's parts in reading order */
-        char full[700] = "";
+        char full[2048] = ""; /* 200 + 10 + 200 characters of up to 4 bytes each */
         json_t *cn = json_object_get(o, "contactnaam");
         static const char *const parts[] = {"voornaam", "voorvoegselAchternaam", "achternaam"};
         for (size_t i = 0; i < N(parts); i++) {
@@ -707,6 +770,7 @@ static json_t *render(casesvc_api *a, const char *origin, const casesvc_row *r, 
                 snprintf(full + used, sizeof full - used, "%s%s", used ? " " : "", p);
             }
         }
+        utf8_clean(full); /* never drop the field, even if it had to be cut */
         json_object_set_new(o, "volledigeNaam", json_string(full));
         if (expand & X_BETROKKENE_DA)
             json_object_set_new(o, "_expand",
@@ -770,8 +834,15 @@ static void respond_problem(casesvc_response *out, const char *origin, int statu
     out->content_type = "application/problem+json";
 }
 
+static void respond_store_error(casesvc_response *out, const char *origin);
+
 static void respond_invalid(casesvc_response *out, const char *origin, json_t *errs)
 {
+    if (validation_store_failed) {
+        json_decref(errs);
+        respond_store_error(out, origin);
+        return;
+    }
     json_t *p = problem(origin, 400, "ValidationError", "invalid", "Invalid input.", "");
     json_object_set_new(p, "invalidParams", errs);
     respond_json(out, 400, p);
@@ -854,7 +925,7 @@ void casesvc_params_free(casesvc_param *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free((char *)p[i].name);
-        free((char *)p[i].value);
+        free_wiped((char *)p[i].value);
     }
     free(p);
 }
@@ -1164,9 +1235,9 @@ static void post_maak(casesvc_api *a, const char *origin, const json_t *body, ca
     casesvc_store_result res = kc_s && (!in.bt || bt_s) && (!in.ow || ow_s)
                                    ? casesvc_store_insert(a->store, objs, n, NULL, 0)
                                    : CASESVC_STORE_ERROR;
-    free(kc_s);
-    free(bt_s);
-    free(ow_s);
+    free_wiped(kc_s);
+    free_wiped(bt_s);
+    free_wiped(ow_s);
     bool has_bt = in.bt != NULL, has_ow = in.ow != NULL;
     maak_free(&in);
     if (res == CASESVC_STORE_DUPLICATE) {
@@ -1233,7 +1304,7 @@ static void post_adres(casesvc_api *a, const char *origin, const json_t *body,
         bt[0] ? bt : NULL, NULL, s};
     casesvc_store_result res =
         s ? casesvc_store_insert(a->store, &o, 1, NULL, 0) : CASESVC_STORE_ERROR;
-    free(s);
+    free_wiped(s);
     json_decref(norm);
     if (res != CASESVC_STORE_OK) {
         respond_store_error(out, origin);
@@ -1333,7 +1404,7 @@ static void post_taak(casesvc_api *a, const char *origin, const json_t *body, ca
         s && (links || !in.n_actors)
             ? casesvc_store_insert(a->store, &o, 1, (const char *const(*)[2])links, in.n_actors)
             : CASESVC_STORE_ERROR;
-    free(s);
+    free_wiped(s);
     free(links);
     free(in.actors);
     json_decref(in.norm);
@@ -1348,58 +1419,70 @@ static void post_taak(casesvc_api *a, const char *origin, const json_t *body, ca
     respond_json(out, 201, get_one(a, origin, "internetaak", uuid, 0));
 }
 
+/* Read, merge and write as a compare-and-swap on the stored body, retried: two PATCHes of one
+ * task at the same time both land. */
 static void patch_taak(casesvc_api *a, const char *origin, const char *uuid, const json_t *body,
                        casesvc_response *out)
 {
-    casesvc_filter f = {.kind = "internetaak", .uuid = uuid, .limit = 1};
-    casesvc_rows rows;
-    if (casesvc_store_list(a->store, &f, &rows) != 0) {
-        respond_store_error(out, origin);
-        return;
-    }
-    if (rows.n == 0) {
+    for (int attempt = 0; attempt < 1000; attempt++) {
+        casesvc_filter f = {.kind = "internetaak", .uuid = uuid, .limit = 1};
+        casesvc_rows rows;
+        if (casesvc_store_list(a->store, &f, &rows) != 0) {
+            respond_store_error(out, origin);
+            return;
+        }
+        if (rows.n == 0) {
+            casesvc_rows_free(&rows);
+            respond_problem(out, origin, 404, "NotFound", "not_found", "Niet gevonden.",
+                            "Niet gevonden.");
+            return;
+        }
+        char *old = rows.rows[0].body;
+        rows.rows[0].body = NULL; /* kept for the compare-and-swap */
         casesvc_rows_free(&rows);
-        respond_problem(out, origin, 404, "NotFound", "not_found", "Niet gevonden.",
-                        "Niet gevonden.");
-        return;
-    }
-    json_t *cur = json_loads(rows.rows[0].body, 0, NULL);
-    casesvc_rows_free(&rows);
-    if (!json_is_object(cur)) {
-        json_decref(cur);
-        respond_store_error(out, origin);
-        return;
-    }
-    json_t *errs = json_array(), *changes = json_object();
-    check_fields(errs, "", body, F_INTERNETAAK_PATCH, N(F_INTERNETAAK_PATCH), true, changes);
-    if (json_array_size(errs)) {
-        json_decref(cur);
+        json_t *cur = old ? json_loads(old, 0, NULL) : NULL;
+        if (!json_is_object(cur)) {
+            json_decref(cur);
+            free_wiped(old);
+            respond_store_error(out, origin);
+            return;
+        }
+        json_t *errs = json_array(), *changes = json_object();
+        check_fields(errs, "", body, F_INTERNETAAK_PATCH, N(F_INTERNETAAK_PATCH), true, changes);
+        if (json_array_size(errs)) {
+            json_decref(cur);
+            json_decref(changes);
+            free_wiped(old);
+            respond_invalid(out, origin, errs);
+            return;
+        }
+        json_decref(errs);
+        json_object_update(cur, changes);
+        const char *st = json_string_value(json_object_get(cur, "status"));
+        if (st && strcmp(st, "verwerkt") == 0 && !json_object_get(changes, "afgehandeldOp") &&
+            json_is_null(json_object_get(cur, "afgehandeldOp"))) {
+            char now[64];
+            now_rfc3339(now);
+            json_object_set_new(cur, "afgehandeldOp", json_string(now));
+        }
         json_decref(changes);
-        respond_invalid(out, origin, errs);
-        return;
+        char *s = dump(cur);
+        int res = s ? casesvc_store_update_if(a->store, "internetaak", uuid, old,
+                                              json_string_value(json_object_get(cur, "status")), s)
+                    : -1;
+        free_wiped(s);
+        free_wiped(old);
+        json_decref(cur);
+        if (res < 0) {
+            respond_store_error(out, origin);
+            return;
+        }
+        if (res == 1) {
+            respond_json(out, 200, get_one(a, origin, "internetaak", uuid, 0));
+            return;
+        }
     }
-    json_decref(errs);
-    json_object_update(cur, changes);
-    const char *st = json_string_value(json_object_get(cur, "status"));
-    if (st && strcmp(st, "verwerkt") == 0 && !json_object_get(changes, "afgehandeldOp") &&
-        json_is_null(json_object_get(cur, "afgehandeldOp"))) {
-        char now[64];
-        now_rfc3339(now);
-        json_object_set_new(cur, "afgehandeldOp", json_string(now));
-    }
-    json_decref(changes);
-    char *s = dump(cur);
-    casesvc_store_result res =
-        s ? casesvc_store_update(a->store, "internetaak", uuid,
-                                 json_string_value(json_object_get(cur, "status")), s)
-          : CASESVC_STORE_ERROR;
-    free(s);
-    json_decref(cur);
-    if (res != CASESVC_STORE_OK) {
-        respond_store_error(out, origin);
-        return;
-    }
-    respond_json(out, 200, get_one(a, origin, "internetaak", uuid, 0));
+    respond_store_error(out, origin); /* kept changing under us */
 }
 
 /* ---- lists ---- */
@@ -1503,6 +1586,7 @@ static bool authorised(casesvc_api *a, const char *h)
 void casesvc_api_handle(casesvc_api *a, const casesvc_request *rq, casesvc_response *out)
 {
     memset(out, 0, sizeof *out);
+    validation_store_failed = false;
     char origin[256];
     origin_of(a, origin, sizeof origin);
     const char *path = rq->path ? rq->path : "";
@@ -1640,6 +1724,7 @@ void casesvc_api_handle(casesvc_api *a, const casesvc_request *rq, casesvc_respo
         char detail[160];
         snprintf(detail, sizeof detail, "Ongeldige media type \"%.60s\" in aanvraag.",
                  rq->content_type ? rq->content_type : "");
+        utf8_clean(detail);
         respond_problem(out, origin, 415, "UnsupportedMediaType", "unsupported_media_type",
                         "Ongeldig mediatype.", detail);
         return;
@@ -1660,7 +1745,7 @@ void casesvc_api_handle(casesvc_api *a, const casesvc_request *rq, casesvc_respo
 
 void casesvc_response_free(casesvc_response *r)
 {
-    free(r->body);
+    free_wiped(r->body);
     r->body = NULL;
 }
 

@@ -133,13 +133,28 @@ static void log_line(casesvc_http *h, const char *method, const char *url, unsig
     fflush(h->log);
 }
 
+/* The answer holds personal data: libmicrohttpd gets its own copy, wiped when it is done with it
+ * (MHD_RESPMEM_MUST_COPY would free its copy unwiped). */
+static void free_wiped_answer(void *buf)
+{
+    if (buf) {
+        explicit_bzero(buf, strlen(buf));
+        free(buf);
+    }
+}
+
 static enum MHD_Result queue(struct MHD_Connection *c, const casesvc_response *r)
 {
-    const char *body = r->body ? r->body : "";
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
-    if (!resp)
+    char *body = strdup(r->body ? r->body : "");
+    if (!body)
         return MHD_NO;
+    size_t len = strlen(body);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer_with_free_callback(len, body, free_wiped_answer);
+    if (!resp) {
+        free_wiped_answer(body);
+        return MHD_NO;
+    }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                             r->content_type ? r->content_type : "application/json");
     MHD_add_response_header(resp, "API-version", CASESVC_API_VERSION);
@@ -314,7 +329,7 @@ void casesvc_http_stop(casesvc_http *h)
 {
     if (!h)
         return;
+    MHD_stop_daemon(h->d); /* first: until it returns, a request may still call log_line */
     h->log = NULL;
-    MHD_stop_daemon(h->d);
     free(h);
 }

@@ -154,6 +154,29 @@ casesvc_store_result casesvc_store_update(casesvc_store *st, const char *kind, c
     return res;
 }
 
+int casesvc_store_update_if(casesvc_store *st, const char *kind, const char *uuid,
+                            const char *expected_body, const char *status, const char *body)
+{
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = NULL;
+    int res = -1;
+    if (sqlite3_prepare_v2(st->db,
+                           "UPDATE object SET status = ?, body = ? WHERE kind = ? AND uuid = ?"
+                           " AND body = ?",
+                           -1, &s, NULL) == SQLITE_OK) {
+        bind_opt(s, 1, status);
+        bind_opt(s, 2, body);
+        bind_opt(s, 3, kind);
+        bind_opt(s, 4, uuid);
+        bind_opt(s, 5, expected_body);
+        if (result_of(sqlite3_step(s), st->db) == CASESVC_STORE_OK)
+            res = sqlite3_changes(st->db) == 1 ? 1 : 0;
+    }
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->lock);
+    return res;
+}
+
 static char *col(sqlite3_stmt *s, int i)
 {
     const unsigned char *t = sqlite3_column_text(s, i);
@@ -277,9 +300,14 @@ void casesvc_rows_free(casesvc_rows *r)
         casesvc_row *x = &r->rows[i];
         free(x->kind);
         free(x->uuid);
+        /* the bodies (and a referentie) hold personal data: wiped before they are freed */
+        if (x->ref)
+            explicit_bzero(x->ref, strlen(x->ref));
         free(x->ref);
         free(x->parent);
         free(x->status);
+        if (x->body)
+            explicit_bzero(x->body, strlen(x->body));
         free(x->body);
     }
     free(r->rows);

@@ -57,6 +57,10 @@ casesvc_store_result casesvc_store_insert(casesvc_store *st, const casesvc_obj *
 casesvc_store_result casesvc_store_update(casesvc_store *st, const char *kind, const char *uuid,
                                           const char *status, const char *body);
 /* Rows in insertion order. Returns 0, or -1 on a database error. */
+/* Compare-and-swap: updates only if the row's body is still expected_body. 1: updated,
+ * 0: the row changed (or is gone) in the meantime, read it again; -1: store error. */
+int casesvc_store_update_if(casesvc_store *st, const char *kind, const char *uuid,
+                            const char *expected_body, const char *status, const char *body);
 int casesvc_store_list(casesvc_store *st, const casesvc_filter *f, casesvc_rows *out);
 /* The actor uuids linked to an internetaak, in the order given (a NULL-terminated array to
  * free with casesvc_strv_free), or NULL on error. */

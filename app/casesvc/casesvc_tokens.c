@@ -178,14 +178,36 @@ bool casesvc_tokens_issue(const char *tokens_path, const char *name, const char 
         unlink(tmp);
         return false;
     }
-    fd = open(tokens_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    char line[256];
+    /* The tokens file rewritten (atomically) with this name's line replaced, not appended to:
+     * a rotated token's old hash must stop working. */
+    char ttmp[4096];
+    snprintf(ttmp, sizeof ttmp, "%s.tmp", tokens_path);
+    fd = open(ttmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    ok = fd >= 0 && fchmod(fd, 0600) == 0;
+    FILE *in = fopen(tokens_path, "r");
+    char line[512];
+    while (ok && in && fgets(line, sizeof line, in)) {
+        char h2[128], n2[128];
+        const char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p != '#' && sscanf(p, "%127s %127s", h2, n2) == 2 && strcmp(n2, name) == 0)
+            continue; /* this name's old token */
+        size_t len = strlen(line);
+        ok = write(fd, line, len) == (ssize_t)len;
+        if (ok && len && line[len - 1] != '\n')
+            ok = write(fd, "\n", 1) == 1;
+    }
+    if (in)
+        fclose(in);
     int n = snprintf(line, sizeof line, "%s %s\n", hex, name);
-    ok = fd >= 0 && write(fd, line, (size_t)n) == n && fsync(fd) == 0;
+    ok = ok && write(fd, line, (size_t)n) == n && fsync(fd) == 0;
     if (fd >= 0)
         ok = close(fd) == 0 && ok;
+    ok = ok && rename(ttmp, tokens_path) == 0;
     if (!ok) {
         snprintf(err, errcap, "cannot write %s: %s", tokens_path, strerror(errno));
+        unlink(ttmp);
         return false;
     }
     *created = true;

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -885,6 +886,202 @@ static void actoren(void **state)
     done(&a);
 }
 
+/* An echoed value cut mid-character must not make the entry (and so the error) disappear. */
+static void a_value_cut_mid_character_is_still_invalid(void **state)
+{
+    (void)state;
+    char kc[37], bt[37];
+    make_contact("7000000001", kc, bt);
+    char *bad = repeat("a", 59); /* 59 x "a" + "é": "%.60s" cuts the é in half */
+    answer a = callf("POST", BASE "/digitaleadressen", NULL,
+                     "{\"adres\":\"0612345678\",\"soortDigitaalAdres\":\"%s\\u00e9\","
+                     "\"omschrijving\":\"x\",\"verstrektDoorBetrokkene\":{\"uuid\":\"%s\"}}",
+                     bad, bt);
+    assert_int_equal(a.status, 400);
+    assert_string_equal(invalid_names(&a), "soortDigitaalAdres");
+    done(&a);
+    a = callf("POST", BASE "/internetaken", NULL,
+              "{\"gevraagdeHandeling\":\"x\",\"status\":\"%s\\u00e9\","
+              "\"aanleidinggevendKlantcontact\":{\"uuid\":\"%s\"},"
+              "\"toegewezenAanActoren\":[{\"uuid\":\"%s\"}]}",
+              bad, kc, ACTOR);
+    assert_int_equal(a.status, 400);
+    assert_string_equal(invalid_names(&a), "status");
+    done(&a);
+    a = callf("POST", BASE "/maak-klantcontact", NULL,
+              "{\"klantcontact\":{\"kanaal\":\"balie\",\"onderwerp\":\"x\",\"taal\":\"nld\","
+              "\"vertrouwelijk\":true},\"betrokkene\":{\"rol\":\"%s\\u00e9\","
+              "\"initiator\":true}}",
+              bad);
+    assert_int_equal(a.status, 400);
+    assert_string_equal(invalid_names(&a), "betrokkene.rol");
+    done(&a);
+    char q[256];
+    snprintf(q, sizeof q, "status=%s%%C3%%A9", bad);
+    a = call("GET", BASE "/internetaken", q, NULL);
+    assert_int_equal(a.status, 400);
+    assert_string_equal(invalid_names(&a), "status");
+    done(&a);
+    char ctype[80];
+    snprintf(ctype, sizeof ctype, "%s\xc3\xa9", bad);
+    a = call_full("POST", BASE "/internetaken", NULL, AUTH, ctype, "{}", false);
+    assert_int_equal(a.status, 415);
+    done(&a);
+    snprintf(ctype, sizeof ctype, "text/\xe9\xff"); /* not UTF-8 at all */
+    a = call_full("POST", BASE "/internetaken", NULL, AUTH, ctype, "{}", false);
+    assert_int_equal(a.status, 415);
+    done(&a);
+    free(bad);
+}
+
+/* Two desks PATCHing different fields of one task at the same time: no change is lost. */
+typedef struct {
+    const char *path, *field;
+    int failures;
+} patcher;
+
+#define PATCHES 400
+
+static void *patch_many(void *arg)
+{
+    patcher *p = arg;
+    for (int i = 0; i < PATCHES; i++) {
+        char body[128];
+        snprintf(body, sizeof body, "{\"%s\":\"%s-%d\"}", p->field, p->field, i);
+        casesvc_request rq = {.method = "PATCH",
+                              .path = p->path,
+                              .authorization = AUTH,
+                              .content_type = "application/json",
+                              .body = body,
+                              .body_len = strlen(body)};
+        casesvc_response out;
+        casesvc_api_handle(API, &rq, &out);
+        /* only this thread writes this field: the answer must show this thread's value */
+        json_t *j = out.status == 200 ? json_loads(out.body, 0, NULL) : NULL;
+        char want[64];
+        snprintf(want, sizeof want, "%s-%d", p->field, i);
+        const char *got = json_string_value(json_object_get(j, p->field));
+        if (!got || strcmp(got, want) != 0)
+            p->failures++;
+        json_decref(j);
+        casesvc_response_free(&out);
+    }
+    return NULL;
+}
+
+static void concurrent_patches_lose_nothing(void **state)
+{
+    (void)state;
+    char kc[37], taak[37], path[256];
+    make_contact("7000000003", kc, NULL);
+    make_task(kc, ACTOR, NULL, taak);
+    snprintf(path, sizeof path, BASE "/internetaken/%s", taak);
+    patcher p[2] = {{path, "toelichting", 0}, {path, "gevraagdeHandeling", 0}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, patch_many, &p[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    assert_int_equal(p[0].failures, 0);
+    assert_int_equal(p[1].failures, 0);
+    answer a = call("GET", path, NULL, NULL);
+    assert_int_equal(a.status, 200);
+    char want[64];
+    snprintf(want, sizeof want, "toelichting-%d", PATCHES - 1);
+    assert_string_equal(str(a.j, "toelichting"), want);
+    snprintf(want, sizeof want, "gevraagdeHandeling-%d", PATCHES - 1);
+    assert_string_equal(str(a.j, "gevraagdeHandeling"), want);
+    done(&a);
+}
+
+static void read_token(const char *path, char out[128])
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(out, 128, f));
+    fclose(f);
+    out[strcspn(out, "\n")] = '\0';
+}
+
+/* Rotating a token (delete token-<name>, run init-site again): the old token stops working. */
+static void a_rotated_token_replaces_the_old_one(void **state)
+{
+    (void)state;
+    char tokens[256], plain[256], err[256], old[128], now[128];
+    snprintf(tokens, sizeof tokens, "%s/rotate-tokens", DIR_);
+    snprintf(plain, sizeof plain, "%s/token-rot", DIR_);
+    bool created;
+    assert_true(casesvc_tokens_issue(tokens, "other", plain, &created, err, sizeof err));
+    assert_true(casesvc_tokens_issue(tokens, "rot", plain, &created, err, sizeof err));
+    read_token(plain, old);
+    assert_int_equal(unlink(plain), 0);
+    assert_true(casesvc_tokens_issue(tokens, "rot", plain, &created, err, sizeof err));
+    assert_true(created);
+    read_token(plain, now);
+    assert_string_not_equal(old, now);
+    casesvc_tokens *t = casesvc_tokens_load(tokens, err, sizeof err);
+    assert_non_null(t);
+    assert_int_equal(casesvc_tokens_count(t), 2); /* "other" and the new "rot" */
+    assert_null(casesvc_tokens_check(t, old));
+    assert_string_equal(casesvc_tokens_check(t, now), "rot");
+    casesvc_tokens_free(t);
+}
+
+static void db_exec(const char *sql)
+{
+    char db[256];
+    snprintf(db, sizeof db, "%s/casesvc.db", DIR_);
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+}
+
+/* A store error while checking that a foreign key exists is a 500 (retry), not a 400 "does not
+ * exist" (which a kiosk dead-letters). */
+static void a_store_error_is_not_does_not_exist(void **state)
+{
+    (void)state;
+    char bt[37];
+    make_contact("7000000002", NULL, bt);
+    db_exec("ALTER TABLE object RENAME TO object_away");
+    answer a = callf("POST", BASE "/digitaleadressen", NULL,
+                     "{\"adres\":\"0612345678\",\"soortDigitaalAdres\":\"telefoonnummer\","
+                     "\"omschrijving\":\"x\",\"verstrektDoorBetrokkene\":{\"uuid\":\"%s\"}}",
+                     bt);
+    db_exec("ALTER TABLE object_away RENAME TO object");
+    assert_int_equal(a.status, 500);
+    done(&a);
+}
+
+/* volledigeNaam of 200 + 200 three-byte characters is there in full. */
+static void a_long_multibyte_name_is_kept(void **state)
+{
+    (void)state;
+    char *euro = repeat("\xe2\x82\xac", 200);
+    answer a = callf("POST", BASE "/maak-klantcontact", NULL,
+                     "{\"klantcontact\":{\"kanaal\":\"balie\",\"onderwerp\":\"x\","
+                     "\"taal\":\"nld\",\"vertrouwelijk\":true},\"betrokkene\":{\"rol\":"
+                     "\"klant\",\"initiator\":true,\"contactnaam\":{\"voornaam\":\"%s\","
+                     "\"achternaam\":\"%s\"}}}",
+                     euro, euro);
+    assert_int_equal(a.status, 201);
+    char path[256];
+    snprintf(path, sizeof path, BASE "/betrokkenen/%s",
+             str(json_object_get(a.j, "betrokkene"), "uuid"));
+    done(&a);
+    a = call("GET", path, NULL, NULL);
+    assert_int_equal(a.status, 200);
+    char *want = NULL;
+    assert_true(asprintf(&want, "%s %s", euro, euro) > 0);
+    assert_non_null(str(a.j, "volledigeNaam"));
+    assert_string_equal(str(a.j, "volledigeNaam"), want);
+    free(want);
+    free(euro);
+    done(&a);
+}
+
 static void errors_have_the_right_status(void **state)
 {
     (void)state;
@@ -1014,6 +1211,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(internetaak_errors_are_all_listed),
         cmocka_unit_test(actoren),
         cmocka_unit_test(errors_have_the_right_status),
+        cmocka_unit_test(a_value_cut_mid_character_is_still_invalid),
+        cmocka_unit_test(a_long_multibyte_name_is_kept),
+        cmocka_unit_test(a_store_error_is_not_does_not_exist),
+        cmocka_unit_test(concurrent_patches_lose_nothing),
+        cmocka_unit_test(a_rotated_token_replaces_the_old_one),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     fclose(MANIFEST);
