@@ -1572,15 +1572,35 @@ static void not_found(casesvc_response *out, const char *origin)
     respond_problem(out, origin, 404, "NotFound", "not_found", "Niet gevonden.", "Niet gevonden.");
 }
 
-/* Tokens: "Authorization: Token <key>" */
-static bool authorised(casesvc_api *a, const char *h)
+/* Tokens: "Authorization: Token <key>"; the token's role into *role. */
+static bool authorised(casesvc_api *a, const char *h, casesvc_role *role)
 {
     if (!h || strncmp(h, "Token ", 6) != 0)
         return false;
     h += 6;
     while (*h == ' ')
         h++;
-    return casesvc_tokens_check(a->tokens, h) != NULL;
+    return casesvc_tokens_check(a->tokens, h, role) != NULL;
+}
+
+/* What a kiosk's token may do (a kiosk stands in a public space): what its uplink does — make a
+ * contact, an address and a task, close a task, and look up its own records by their reference
+ * (never a list of everyone's). */
+static bool kiosk_may(route_kind route, const char *id, bool is_get, bool is_post, bool is_patch,
+                      const casesvc_request *rq)
+{
+    switch (route) {
+    case R_MAAK:
+        return is_post;
+    case R_KC:
+        return is_get && !id && str_param(rq, "referentienummer");
+    case R_DA:
+        return !id && (is_post || (is_get && str_param(rq, "referentie")));
+    case R_TAAK:
+        return id ? is_patch : is_post || (is_get && str_param(rq, "referentienummer"));
+    default:
+        return false;
+    }
 }
 
 void casesvc_api_handle(casesvc_api *a, const casesvc_request *rq, casesvc_response *out)
@@ -1651,7 +1671,8 @@ void casesvc_api_handle(casesvc_api *a, const casesvc_request *rq, casesvc_respo
         }
         return;
     }
-    if (!authorised(a, rq->authorization)) {
+    casesvc_role role = CASESVC_ROLE_KIOSK;
+    if (!authorised(a, rq->authorization, &role)) {
         respond_problem(out, origin, 401, "NotAuthenticated", "not_authenticated",
                         "Authenticatiegegevens zijn niet opgegeven of ongeldig.",
                         "Geef een geldige 'Authorization: Token <sleutel>' header mee.");
@@ -1667,6 +1688,15 @@ void casesvc_api_handle(casesvc_api *a, const casesvc_request *rq, casesvc_respo
         respond_problem(out, origin, 405, "MethodNotAllowed", "method_not_allowed",
                         "Methode niet toegestaan.", detail);
         out->allow = allow;
+        return;
+    }
+    if (role != CASESVC_ROLE_DESK && !kiosk_may(route, id, is_get, is_post, is_patch, rq)) {
+        respond_problem(out, origin, 403, "PermissionDenied", "permission_denied",
+                        "U heeft geen toestemming om deze actie uit te voeren.",
+                        "Een kiosktoken mag alleen: POST maak-klantcontact, POST digitaleadressen, "
+                        "POST internetaken, PATCH internetaken/{uuid}, GET klantcontacten met "
+                        "referentienummer, GET digitaleadressen met referentie, GET internetaken "
+                        "met referentienummer en het schema.");
         return;
     }
     char uuid[37] = "";

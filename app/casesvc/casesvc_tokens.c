@@ -16,6 +16,7 @@
 typedef struct {
     unsigned char hash[HASH_BYTES];
     char name[64];
+    casesvc_role role;
 } entry;
 
 struct casesvc_tokens {
@@ -67,17 +68,22 @@ casesvc_tokens *casesvc_tokens_load(const char *path, char *err, size_t errcap)
             p++;
         if (*p == '#' || *p == '\n' || *p == '\r' || *p == '\0')
             continue;
-        char hex[128] = "", name[128] = "";
-        entry e = {0};
-        bool good = sscanf(p, "%127s %127s", hex, name) == 2 && strlen(hex) == 2 * HASH_BYTES &&
-                    name_ok(name);
+        char hex[128] = "", name[128] = "", role[16] = "", extra[2] = "";
+        entry e = {.role = CASESVC_ROLE_DESK}; /* a line from before roles: a desk's */
+        int nf = sscanf(p, "%127s %127s %15s %1s", hex, name, role, extra);
+        bool good = (nf == 2 || nf == 3) && strlen(hex) == 2 * HASH_BYTES && name_ok(name);
+        if (good && nf == 3) {
+            good = strcmp(role, "kiosk") == 0 || strcmp(role, "desk") == 0;
+            e.role = strcmp(role, "kiosk") == 0 ? CASESVC_ROLE_KIOSK : CASESVC_ROLE_DESK;
+        }
         for (int i = 0; good && i < HASH_BYTES; i++) {
             int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
             good = hi >= 0 && lo >= 0;
             e.hash[i] = (unsigned char)(hi << 4 | lo);
         }
         if (!good) {
-            snprintf(err, errcap, "%s:%d: expected \"<sha256 hex> <name>\"", path, lineno);
+            snprintf(err, errcap, "%s:%d: expected \"<sha256 hex> <name> <kiosk|desk>\"", path,
+                     lineno);
             ok = false;
             break;
         }
@@ -112,17 +118,22 @@ size_t casesvc_tokens_count(const casesvc_tokens *t)
     return t ? t->n : 0;
 }
 
-const char *casesvc_tokens_check(const casesvc_tokens *t, const char *token)
+const char *casesvc_tokens_check(const casesvc_tokens *t, const char *token, casesvc_role *role)
 {
     unsigned char h[HASH_BYTES];
     if (!t || !token || !sha256(token, strlen(token), h))
         return NULL;
     const char *who = NULL;
+    casesvc_role r = CASESVC_ROLE_KIOSK;
     /* every entry is compared, whatever matched before */
     for (size_t i = 0; i < t->n; i++)
-        if (CRYPTO_memcmp(h, t->e[i].hash, HASH_BYTES) == 0)
+        if (CRYPTO_memcmp(h, t->e[i].hash, HASH_BYTES) == 0) {
             who = t->e[i].name;
+            r = t->e[i].role;
+        }
     OPENSSL_cleanse(h, sizeof h);
+    if (role)
+        *role = r;
     return who;
 }
 
@@ -139,8 +150,8 @@ static bool has_name(const char *tokens_path, const char *name)
     return found;
 }
 
-bool casesvc_tokens_issue(const char *tokens_path, const char *name, const char *plain_path,
-                          bool *created, char *err, size_t errcap)
+bool casesvc_tokens_issue(const char *tokens_path, const char *name, casesvc_role role,
+                          const char *plain_path, bool *created, char *err, size_t errcap)
 {
     *created = false;
     if (!name_ok(name)) {
@@ -200,7 +211,8 @@ bool casesvc_tokens_issue(const char *tokens_path, const char *name, const char 
     }
     if (in)
         fclose(in);
-    int n = snprintf(line, sizeof line, "%s %s\n", hex, name);
+    int n = snprintf(line, sizeof line, "%s %s %s\n", hex, name,
+                     role == CASESVC_ROLE_KIOSK ? "kiosk" : "desk");
     ok = ok && write(fd, line, (size_t)n) == n && fsync(fd) == 0;
     if (fd >= 0)
         ok = close(fd) == 0 && ok;

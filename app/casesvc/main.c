@@ -131,6 +131,7 @@ static int init_site(int argc, char **argv)
     };
     const char *dir = NULL, *db = NULL, *tokens = NULL, *site = NULL;
     const char *clients[64];
+    casesvc_role roles[64];
     size_t n_clients = 0;
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -149,8 +150,10 @@ static int init_site(int argc, char **argv)
             break;
         case 'k':
         case 'e':
-            if (n_clients < 64)
+            if (n_clients < 64) {
+                roles[n_clients] = o == 'k' ? CASESVC_ROLE_KIOSK : CASESVC_ROLE_DESK;
                 clients[n_clients++] = optarg;
+            }
             break;
         default:
             usage();
@@ -220,7 +223,7 @@ static int init_site(int argc, char **argv)
         char plain[8400];
         snprintf(plain, sizeof plain, "%s/token-%.200s", tdir, clients[i]);
         bool created;
-        if (!casesvc_tokens_issue(tokens, clients[i], plain, &created, err, sizeof err)) {
+        if (!casesvc_tokens_issue(tokens, clients[i], roles[i], plain, &created, err, sizeof err)) {
             fprintf(stderr, "loket-casesvc: %s\n", err);
             return 1;
         }

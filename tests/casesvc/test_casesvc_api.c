@@ -100,7 +100,7 @@ static answer call_full(const char *method, const char *path, const char *query,
     return a;
 }
 
-static char AUTH[200];
+static char AUTH[200], KIOSK_AUTH[200];
 
 static answer call(const char *method, const char *path, const char *query, const char *body)
 {
@@ -1011,20 +1011,194 @@ static void a_rotated_token_replaces_the_old_one(void **state)
     snprintf(tokens, sizeof tokens, "%s/rotate-tokens", DIR_);
     snprintf(plain, sizeof plain, "%s/token-rot", DIR_);
     bool created;
-    assert_true(casesvc_tokens_issue(tokens, "other", plain, &created, err, sizeof err));
-    assert_true(casesvc_tokens_issue(tokens, "rot", plain, &created, err, sizeof err));
+    assert_true(
+        casesvc_tokens_issue(tokens, "other", CASESVC_ROLE_DESK, plain, &created, err, sizeof err));
+    assert_true(
+        casesvc_tokens_issue(tokens, "rot", CASESVC_ROLE_KIOSK, plain, &created, err, sizeof err));
     read_token(plain, old);
     assert_int_equal(unlink(plain), 0);
-    assert_true(casesvc_tokens_issue(tokens, "rot", plain, &created, err, sizeof err));
+    assert_true(
+        casesvc_tokens_issue(tokens, "rot", CASESVC_ROLE_KIOSK, plain, &created, err, sizeof err));
     assert_true(created);
     read_token(plain, now);
     assert_string_not_equal(old, now);
     casesvc_tokens *t = casesvc_tokens_load(tokens, err, sizeof err);
     assert_non_null(t);
     assert_int_equal(casesvc_tokens_count(t), 2); /* "other" and the new "rot" */
-    assert_null(casesvc_tokens_check(t, old));
-    assert_string_equal(casesvc_tokens_check(t, now), "rot");
+    assert_null(casesvc_tokens_check(t, old, NULL));
+    casesvc_role role = CASESVC_ROLE_DESK;
+    assert_string_equal(casesvc_tokens_check(t, now, &role), "rot");
+    assert_int_equal(role, CASESVC_ROLE_KIOSK);
     casesvc_tokens_free(t);
+    /* the file holds roles */
+    FILE *f = fopen(tokens, "r");
+    assert_non_null(f);
+    char line[512];
+    int kiosks = 0, desks = 0;
+    while (fgets(line, sizeof line, f)) {
+        kiosks += strstr(line, " rot kiosk\n") != NULL;
+        desks += strstr(line, " other desk\n") != NULL;
+    }
+    fclose(f);
+    assert_int_equal(kiosks, 1);
+    assert_int_equal(desks, 1);
+}
+
+static answer kiosk(const char *method, const char *path, const char *query, const char *body)
+{
+    return call_full(method, path, query, KIOSK_AUTH, body ? "application/json" : NULL, body,
+                     false);
+}
+
+static void assert_forbidden(answer a)
+{
+    assert_int_equal(a.status, 403);
+    assert_string_equal(a.ctype, "application/problem+json");
+    assert_string_equal(str(a.j, "code"), "permission_denied");
+    /* it says what the token may do, and holds no personal data */
+    assert_non_null(strstr(str(a.j, "detail"), "maak-klantcontact"));
+    char *all = json_dumps(a.j, 0);
+    assert_non_null(all);
+    assert_null(strstr(all, "Jansen"));
+    assert_null(strstr(all, "8800000001"));
+    free(all);
+    done(&a);
+}
+
+/* A kiosk stands in a public space: its token may make and look up its own records by their
+ * reference, never list everyone's; a desk's token may do everything. */
+static void a_kiosk_token_may_only_what_a_kiosk_does(void **state)
+{
+    (void)state;
+    char kc[37], bt[37], taak[37], da[37];
+    answer a = kiosk("POST", BASE "/maak-klantcontact", NULL,
+                     "{\"klantcontact\":{\"kanaal\":\"zelfbedieningszuil\",\"onderwerp\":"
+                     "\"Verhuizen\",\"inhoud\":\"Gaat u verhuizen? Ja\",\"taal\":\"nld\","
+                     "\"vertrouwelijk\":true,\"plaatsgevondenOp\":\"2026-11-28T10:42:00+01:00\","
+                     "\"referentienummer\":\"8800000001\"},\"betrokkene\":{\"rol\":\"klant\","
+                     "\"initiator\":true,\"contactnaam\":{\"voornaam\":\"Gerard\","
+                     "\"achternaam\":\"Jansen\"}}}");
+    assert_int_equal(a.status, 201);
+    snprintf(kc, sizeof kc, "%s", str(json_object_get(a.j, "klantcontact"), "uuid"));
+    snprintf(bt, sizeof bt, "%s", str(json_object_get(a.j, "betrokkene"), "uuid"));
+    done(&a);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"verstrektDoorBetrokkene\":{\"uuid\":\"%s\"},\"soortDigitaalAdres\":"
+             "\"telefoonnummer\",\"adres\":\"0612345678\",\"omschrijving\":\"Terugbellen\","
+             "\"referentie\":\"loket-8800000001\"}",
+             bt);
+    a = kiosk("POST", BASE "/digitaleadressen", NULL, body);
+    assert_int_equal(a.status, 201);
+    snprintf(da, sizeof da, "%s", str(a.j, "uuid"));
+    done(&a);
+    snprintf(body, sizeof body,
+             "{\"gevraagdeHandeling\":\"Warme overdracht\",\"status\":\"te_verwerken\","
+             "\"referentienummer\":\"8800000001\",\"aanleidinggevendKlantcontact\":{\"uuid\":"
+             "\"%s\"},\"toegewezenAanActoren\":[{\"uuid\":\"%s\"}]}",
+             kc, ACTOR);
+    a = kiosk("POST", BASE "/internetaken", NULL, body);
+    assert_int_equal(a.status, 201);
+    snprintf(taak, sizeof taak, "%s", str(a.j, "uuid"));
+    done(&a);
+
+    /* looking up its own records by their reference: 200 */
+    a = kiosk("GET", BASE "/klantcontacten", "referentienummer=8800000001&expand=hadBetrokkenen",
+              NULL);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(json_integer_value(json_object_get(a.j, "count")), 1);
+    done(&a);
+    a = kiosk("GET", BASE "/digitaleadressen", "referentie=loket-8800000001", NULL);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(json_integer_value(json_object_get(a.j, "count")), 1);
+    done(&a);
+    a = kiosk("GET", BASE "/internetaken", "referentienummer=8800000001&status=te_verwerken", NULL);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(json_integer_value(json_object_get(a.j, "count")), 1);
+    done(&a);
+    char path[200];
+    snprintf(path, sizeof path, BASE "/internetaken/%s", taak);
+    a = kiosk("PATCH", path, NULL, "{\"status\":\"verwerkt\"}");
+    assert_int_equal(a.status, 200);
+    done(&a);
+    a = call_full("GET", BASE "/schema/openapi.yaml", NULL, KIOSK_AUTH, NULL, NULL, false);
+    assert_int_equal(a.status, 200);
+
+    /* everything else: 403 */
+    assert_forbidden(kiosk("GET", BASE "/digitaleadressen", "pageSize=500", NULL));
+    assert_forbidden(kiosk("GET", BASE "/digitaleadressen", "referentie=", NULL));
+    assert_forbidden(kiosk("GET", BASE "/klantcontacten", NULL, NULL));
+    assert_forbidden(kiosk("GET", BASE "/klantcontacten", "referentienummer=", NULL));
+    snprintf(path, sizeof path, BASE "/klantcontacten/%s", kc);
+    assert_forbidden(kiosk("GET", path, NULL, NULL));
+    snprintf(path, sizeof path, BASE "/digitaleadressen/%s", da);
+    assert_forbidden(kiosk("GET", path, NULL, NULL));
+    snprintf(path, sizeof path, BASE "/internetaken/%s", taak);
+    assert_forbidden(kiosk("GET", path, NULL, NULL));
+    snprintf(path, sizeof path, BASE "/betrokkenen/%s", bt);
+    assert_forbidden(kiosk("GET", path, NULL, NULL));
+    assert_forbidden(kiosk("GET", BASE "/actoren", NULL, NULL));
+    assert_forbidden(kiosk("GET", BASE "/internetaken", "status=te_verwerken", NULL));
+
+    /* a desk's token: all of it */
+    a = call("GET", BASE "/digitaleadressen", "pageSize=500", NULL);
+    assert_int_equal(a.status, 200);
+    done(&a);
+    a = call("GET", BASE "/klantcontacten", NULL, NULL);
+    assert_int_equal(a.status, 200);
+    done(&a);
+    snprintf(path, sizeof path, BASE "/klantcontacten/%s", kc);
+    a = call("GET", path, NULL, NULL);
+    assert_int_equal(a.status, 200);
+    done(&a);
+    snprintf(path, sizeof path, BASE "/internetaken/%s", taak);
+    a = call("GET", path, NULL, NULL);
+    assert_int_equal(a.status, 200);
+    done(&a);
+    a = call("GET", BASE "/actoren", NULL, NULL);
+    assert_int_equal(a.status, 200);
+    done(&a);
+    a = call("GET", BASE "/internetaken", "status=te_verwerken", NULL);
+    assert_int_equal(a.status, 200);
+    done(&a);
+}
+
+/* A tokens line from before roles ("<hash> <name>") is a desk's; an unknown role is refused. */
+static void an_old_tokens_line_is_a_desk(void **state)
+{
+    (void)state;
+    char tokens[256], err[256];
+    snprintf(tokens, sizeof tokens, "%s/old-tokens", DIR_);
+    /* sha256("old-token") and sha256("new-token") */
+    FILE *f = fopen(tokens, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "# from before roles\n"
+            "%s balie-oud\n"
+            "%s zuil-nieuw kiosk\n",
+            "9bdf10a691a1cfda89d9ff66629d1609ab176cec9b6a3146a8929f28937a9fce",
+            "348e9df2a42bd6e3c6356ca9c95c5f1fe9a6b3e5cd25f4ae58df0f09049c3209");
+    fclose(f);
+    casesvc_tokens *t = casesvc_tokens_load(tokens, err, sizeof err);
+    assert_non_null(t);
+    casesvc_role role = CASESVC_ROLE_KIOSK;
+    assert_string_equal(casesvc_tokens_check(t, "old-token", &role), "balie-oud");
+    assert_int_equal(role, CASESVC_ROLE_DESK);
+    assert_string_equal(casesvc_tokens_check(t, "new-token", &role), "zuil-nieuw");
+    assert_int_equal(role, CASESVC_ROLE_KIOSK);
+    casesvc_tokens_free(t);
+    f = fopen(tokens, "w");
+    assert_non_null(f);
+    fprintf(f, "%s zuil-x admin\n",
+            "348e9df2a42bd6e3c6356ca9c95c5f1fe9a6b3e5cd25f4ae58df0f09049c3209");
+    fclose(f);
+    assert_null(casesvc_tokens_load(tokens, err, sizeof err));
+    f = fopen(tokens, "w");
+    assert_non_null(f);
+    fprintf(f, "%s zuil-x kiosk extra\n",
+            "348e9df2a42bd6e3c6356ca9c95c5f1fe9a6b3e5cd25f4ae58df0f09049c3209");
+    fclose(f);
+    assert_null(casesvc_tokens_load(tokens, err, sizeof err));
 }
 
 static void db_exec(const char *sql)
@@ -1144,9 +1318,12 @@ static int setup(void)
     char db[256], tokens[256], plain[256], err[256];
     snprintf(db, sizeof db, "%s/casesvc.db", DIR_);
     snprintf(tokens, sizeof tokens, "%s/tokens", DIR_);
-    snprintf(plain, sizeof plain, "%s/token-zuil-1", DIR_);
+    snprintf(plain, sizeof plain, "%s/token-balie-1", DIR_);
     bool created;
-    if (!casesvc_tokens_issue(tokens, "zuil-1", plain, &created, err, sizeof err) || !created)
+    /* the desk's token for most tests; the kiosk's for what a kiosk may do */
+    if (!casesvc_tokens_issue(tokens, "balie-1", CASESVC_ROLE_DESK, plain, &created, err,
+                              sizeof err) ||
+        !created)
         return -1;
     FILE *f = fopen(plain, "r");
     if (!f || !fgets(TOKEN, sizeof TOKEN, f))
@@ -1154,6 +1331,18 @@ static int setup(void)
     fclose(f);
     TOKEN[strcspn(TOKEN, "\n")] = '\0';
     snprintf(AUTH, sizeof AUTH, "Token %s", TOKEN);
+    snprintf(plain, sizeof plain, "%s/token-zuil-1", DIR_);
+    if (!casesvc_tokens_issue(tokens, "zuil-1", CASESVC_ROLE_KIOSK, plain, &created, err,
+                              sizeof err) ||
+        !created)
+        return -1;
+    f = fopen(plain, "r");
+    char kiosk[128] = "";
+    if (!f || !fgets(kiosk, sizeof kiosk, f))
+        return -1;
+    fclose(f);
+    kiosk[strcspn(kiosk, "\n")] = '\0';
+    snprintf(KIOSK_AUTH, sizeof KIOSK_AUTH, "Token %s", kiosk);
     ST = casesvc_store_open(db, err, sizeof err);
     TK = casesvc_tokens_load(tokens, err, sizeof err);
     if (!ST || !TK)
@@ -1216,6 +1405,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_store_error_is_not_does_not_exist),
         cmocka_unit_test(concurrent_patches_lose_nothing),
         cmocka_unit_test(a_rotated_token_replaces_the_old_one),
+        cmocka_unit_test(a_kiosk_token_may_only_what_a_kiosk_does),
+        cmocka_unit_test(an_old_tokens_line_is_a_desk),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     fclose(MANIFEST);

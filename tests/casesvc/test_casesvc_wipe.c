@@ -124,9 +124,10 @@ int main(void)
     char db[256], tokens[256], plain[256], err[256];
     snprintf(db, sizeof db, "%s/casesvc.db", DIR_);
     snprintf(tokens, sizeof tokens, "%s/tokens", DIR_);
-    snprintf(plain, sizeof plain, "%s/token-zuil-1", DIR_);
+    snprintf(plain, sizeof plain, "%s/token-balie-1", DIR_);
     bool created;
-    if (!casesvc_tokens_issue(tokens, "zuil-1", plain, &created, err, sizeof err))
+    if (!casesvc_tokens_issue(tokens, "balie-1", CASESVC_ROLE_DESK, plain, &created, err,
+                              sizeof err))
         return 1;
     FILE *f = fopen(plain, "r");
     char tok[128] = "";

@@ -188,21 +188,35 @@ static void write_desk_ini(const site *s, const char *token_file)
     fclose(f);
 }
 
-static caseapi *kiosk_client(const site *s)
+/* A client of the site's service with the certificate and token of `name` (init-site's). */
+static caseapi *client_of(const site *s, const char *name)
 {
     caseapi_config cc;
     caseapi_config_defaults(&cc);
     snprintf(cc.base_url, sizeof cc.base_url, "https://127.0.0.1:%d/klantinteracties/api/v1",
              s->port);
     snprintf(cc.ca_file, sizeof cc.ca_file, "%s/svc/certs/ca.pem", s->dir);
-    snprintf(cc.cert_file, sizeof cc.cert_file, "%s/svc/certs/client-zuil-1.pem", s->dir);
-    snprintf(cc.key_file, sizeof cc.key_file, "%s/svc/certs/client-zuil-1.key", s->dir);
-    snprintf(cc.token_file, sizeof cc.token_file, "%s/svc/token-zuil-1", s->dir);
+    snprintf(cc.cert_file, sizeof cc.cert_file, "%s/svc/certs/client-%s.pem", s->dir, name);
+    snprintf(cc.key_file, sizeof cc.key_file, "%s/svc/certs/client-%s.key", s->dir, name);
+    snprintf(cc.token_file, sizeof cc.token_file, "%s/svc/token-%s", s->dir, name);
     char err[300];
     caseapi *c = caseapi_new(&cc, err, sizeof err);
     if (!c)
-        fail_msg("kiosk client: %s", err);
+        fail_msg("%s client: %s", name, err);
     return c;
+}
+
+/* The kiosk's credentials (a kiosk token): for what the kiosk itself does. */
+static caseapi *kiosk_client(const site *s)
+{
+    return client_of(s, "zuil-1");
+}
+
+/* The desk's credentials (a desk token): for checking results at the service, which a kiosk's
+ * token may not read. */
+static caseapi *desk_client(const site *s)
+{
+    return client_of(s, "balie-1");
 }
 
 static json_t *call(caseapi *c, const char *method, const char *path, json_t *body)
@@ -347,7 +361,7 @@ static void test_handoff(void **st)
     bool done = wait_file(path, 90000, d);
     /* at the service: verwerkt, with the time */
     if (done) {
-        caseapi *c = kiosk_client(&s);
+        caseapi *c = desk_client(&s);
         char p[128];
         snprintf(p, sizeof p, "/internetaken/%s", uuid);
         json_t *t = call(c, "GET", p, NULL);
@@ -439,7 +453,7 @@ static void test_keyboard(void **st)
             fail_msg("the desk's log has '%s'", personal[i]);
     free(text);
     /* what the keys did reached the service: both tasks verwerkt */
-    caseapi *c = kiosk_client(&s);
+    caseapi *c = desk_client(&s);
     char p[128];
     snprintf(p, sizeof p, "/internetaken/%s", uuid);
     json_t *t = call(c, "GET", p, NULL);
@@ -508,7 +522,7 @@ static int run_kiosk(const site *s, const char *script, const char *name)
 /* The one open-or-closed task of the site with this number, as the service has it. */
 static json_t *task_at_service(const site *s, const char *number)
 {
-    caseapi *c = kiosk_client(s);
+    caseapi *c = desk_client(s);
     char p[160];
     snprintf(p, sizeof p, "/internetaken?referentienummer=%s", number);
     json_t *list = call(c, "GET", p, NULL);
