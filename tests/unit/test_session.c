@@ -359,6 +359,16 @@ static void handoff_failure_can_be_retried(void **state)
     assert_int_not_equal(FX.items[0].request, r);
 }
 
+/* The hand-off just asked for (the last effect's request) is stored with this number, then
+ * reaches the desk or not; returns its request id. */
+static uint32_t answer_handoff(session *s, uint64_t number, bool arrived)
+{
+    uint32_t r = FX.items[0].request;
+    act(s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = number});
+    act(s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = arrived});
+    return r;
+}
+
 /* Issue 7: the hand-off gets a number of its own; "someone is coming" only once the desk has
  * it; it can be cancelled (the desk's task is closed); a delivery that comes late still
  * counts. */
@@ -409,9 +419,7 @@ static void handoff_number_kept_in_the_session_only(void **state)
     session s;
     go_to(&s, SCREEN_EVENTS);
     act_k(&s, ACT_HANDOFF, 0);
-    uint32_t r = FX.items[0].request;
-    act(&s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = 10000427});
-    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = true});
+    answer_handoff(&s, 10000427, true);
     act_k(&s, ACT_HANDOFF_CLOSE, 0);
     act_k(&s, ACT_CHOOSE_EVENT, EV_MOVING);
     assert_int_equal(s.data.handoff, HANDOFF_SENT);
@@ -476,9 +484,7 @@ static void staff_badge_pin_and_pickup(void **state)
     assert_int_equal(s.screen, SCREEN_WELCOME);
     go_to(&s, SCREEN_QUESTION);
     act_k(&s, ACT_HANDOFF, 0);
-    uint32_t r = FX.items[0].request;
-    act(&s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = 10000427});
-    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = true});
+    answer_handoff(&s, 10000427, true);
     act_k(&s, ACT_CARD_PRESENT, CARD_STAFF);
     assert_int_equal(s.screen, SCREEN_STAFF_PIN);
     assert_false(s.data.handoff_shown);
@@ -554,9 +560,7 @@ static void undelivered_handoff_taken_back_call_back_kept(void **state)
     go_to(&s, SCREEN_QUESTION);
     s.cfg.handoff_queued = true; /* through the outbox */
     act_k(&s, ACT_HANDOFF, 0);
-    uint32_t r = FX.items[0].request;
-    act(&s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = 10000427});
-    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = false});
+    uint32_t r = answer_handoff(&s, 10000427, false);
     act_k(&s, ACT_HANDOFF_CLOSE, 0);
     assert_true(has_effect(EFFECT_HANDOFF_CANCEL));
     assert_int_equal(FX.items[0].close, CLOSE_UNDELIVERED);
@@ -572,9 +576,7 @@ static void undelivered_handoff_taken_back_call_back_kept(void **state)
     for (const char *d = "0612345678"; *d; d++)
         act_k(&s, ACT_KEY_DIGIT, *d - '0');
     act_k(&s, ACT_PHONE_DONE, 0);
-    r = FX.items[0].request;
-    act(&s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = 10000435});
-    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = false});
+    r = answer_handoff(&s, 10000435, false);
     assert_int_equal(s.data.handoff, HANDOFF_FAILED);
     act_k(&s, ACT_PRINT, 0); /* its slip, with its number */
     assert_true(has_effect(EFFECT_PRINT));
@@ -589,9 +591,7 @@ static void undelivered_handoff_taken_back_call_back_kept(void **state)
     /* without an outbox (the simulated desk) nothing is kept or taken back */
     go_to(&s, SCREEN_QUESTION);
     act_k(&s, ACT_HANDOFF, 0);
-    r = FX.items[0].request;
-    act(&s, (action){.kind = ACT_HANDOFF_STORED, .arg = (int)r, .value = 10000443});
-    act(&s, (action){.kind = ACT_HANDOFF_RESULT, .arg = (int)r, .ok = false});
+    answer_handoff(&s, 10000443, false);
     act_k(&s, ACT_HANDOFF_CLOSE, 0);
     assert_int_equal(FX.n, 0);
     assert_int_equal(s.data.handoff, HANDOFF_NONE);
