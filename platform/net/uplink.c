@@ -374,8 +374,9 @@ deliver_result uplink_deliver(uplink *u, const char *envelope, size_t n, bool lo
         if (res != DELIVER_OK || have)
             goto out;
     }
-    /* a hand-off looks its contact up always: a contact without its taak is half a hand-off */
-    if (lookup || json_is_object(taak)) {
+    /* only after an earlier attempt can a contact be there already (a hand-off's contact
+     * without its task is then finished below); attempts are counted before anything is sent */
+    if (lookup) {
         snprintf(path, sizeof path, "/klantcontacten?referentienummer=%s&expand=hadBetrokkenen",
                  ref);
         res = call(u, ANSWER_LOOKUP_CONTACT, "GET", path, NULL, &have, &ids, why, whycap);
